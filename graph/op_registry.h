@@ -1,0 +1,44 @@
+// The op table: for each OpKind, its JSON name and the functions that infer its output
+// shape, list its parameters with their shapes, and count its multiply-adds.
+//
+// One entry per op (graph/ops/*.cc); no central switch. Every function throws Error with
+// a message that names what is wrong (the caller prefixes the node).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/op.h"
+#include "graph/shape.h"
+
+namespace incept {
+
+// Expected parameter shapes by role, e.g. {"weight": [64, 3, 7, 7], "bias": [64]}.
+using ParamShapes = std::map<std::string, std::vector<int64_t>>;
+
+struct OpInfo {
+  OpKind kind;
+  const char* name;  // as in JSON: "Conv2d", "MaxPool", ...
+  int min_inputs, max_inputs;
+  Shape (*infer_shape)(const Node& node, const std::vector<Shape>& inputs);
+  ParamShapes (*param_shapes)(const Node& node, const std::vector<Shape>& inputs);
+  // Multiply-adds for the whole batch of the given shapes (comparisons and divides of
+  // pools, LRN and softmax are not counted, as is customary).
+  int64_t (*macs)(const Node& node, const std::vector<Shape>& inputs);
+};
+
+const OpInfo& GetOpInfo(OpKind kind);
+const OpInfo* FindOpInfo(const std::string& name);  // nullptr if unknown
+const char* OpName(OpKind kind);
+const std::vector<OpInfo>& AllOps();
+
+// Output size of a sliding window along one axis, PyTorch's and Caffe's rule:
+//   out = floor_or_ceil((in + pad_begin + pad_end - kernel) / stride) + 1
+// and in ceil mode the last window must start inside the input or the left padding:
+//   if ((out - 1) * stride >= in + pad_begin) --out.
+int64_t WindowOutputSize(int64_t in, int kernel, int stride, int pad_begin, int pad_end,
+                         bool ceil_mode);
+
+}  // namespace incept
