@@ -13,3 +13,23 @@ class Error : public std::runtime_error {
 };
 
 }  // namespace incept
+
+namespace incept {
+
+// An error located at one node; what() reads `node "name" (Op): detail`.
+class NodeError : public Error {
+ public:
+  NodeError(const std::string& node, const std::string& op, const std::string& detail)
+      : Error("node \"" + node + "\" (" + op + "): " + detail),
+        node_(node),
+        op_(op),
+        detail_(detail) {}
+  const std::string& node() const { return node_; }
+  const std::string& op() const { return op_; }
+  const std::string& detail() const { return detail_; }
+
+ private:
+  std::string node_, op_, detail_;
+};
+
+}  // namespace incept

@@ -50,9 +50,9 @@ struct Node {
 class Graph {
  public:
   std::string name;
-  std::vector<Node> nodes;                // topological order
-  std::vector<std::string> outputs;       // the inference outputs
-  std::vector<std::string> aux_outputs;   // training-only heads (aux classifiers)
+  std::vector<Node> nodes;               // topological order
+  std::vector<std::string> outputs;      // the inference outputs
+  std::vector<std::string> aux_outputs;  // training-only heads (aux classifiers)
 
   // Index of the node named `name`, or -1 (a linear scan: graphs have a few hundred nodes).
   int IndexOf(const std::string& name) const;

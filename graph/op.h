@@ -55,6 +55,7 @@ struct InputAttrs {
 };
 
 struct Conv2dAttrs {
+  int in_channels = 0;  // checked against the producer's channels
   int out_channels = 0;
   Window2d window;
   int groups = 1;
@@ -67,6 +68,7 @@ struct Conv2dAttrs {
 // The KxK conv's zero padding applies to the reduced tensor: outside the image it is 0,
 // not ReLU(reduce_bias).
 struct FusedReduceConvAttrs {
+  int in_channels = 0;      // input channels of the 1x1 reduce conv
   int reduce_channels = 0;  // output channels of the 1x1 reduce conv
   Conv2dAttrs conv;         // the KxK conv (in_channels = reduce_channels)
   bool operator==(const FusedReduceConvAttrs& o) const;
@@ -102,6 +104,7 @@ struct DropoutAttrs {
 };
 
 struct LinearAttrs {
+  int in_features = 0;  // checked against the producer's C*H*W
   int out_features = 0;
   bool has_bias = true;
   bool operator==(const LinearAttrs& o) const;
@@ -112,8 +115,8 @@ struct ChannelAffineAttrs {
   bool operator==(const ChannelAffineAttrs& o) const;
 };
 
-using OpAttrs = std::variant<EmptyAttrs, InputAttrs, Conv2dAttrs, FusedReduceConvAttrs,
-                             PoolAttrs, AdaptiveAvgPoolAttrs, LrnAttrs, BatchNormAttrs,
-                             DropoutAttrs, LinearAttrs, ChannelAffineAttrs>;
+using OpAttrs = std::variant<EmptyAttrs, InputAttrs, Conv2dAttrs, FusedReduceConvAttrs, PoolAttrs,
+                             AdaptiveAvgPoolAttrs, LrnAttrs, BatchNormAttrs, DropoutAttrs,
+                             LinearAttrs, ChannelAffineAttrs>;
 
 }  // namespace incept

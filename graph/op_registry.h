@@ -6,9 +6,11 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
+#include "graph/attr_reader.h"
 #include "graph/graph.h"
 #include "graph/op.h"
 #include "graph/shape.h"
@@ -27,6 +29,10 @@ struct OpInfo {
   // Multiply-adds for the whole batch of the given shapes (comparisons and divides of
   // pools, LRN and softmax are not counted, as is customary).
   int64_t (*macs)(const Node& node, const std::vector<Shape>& inputs);
+  // JSON "attrs" object <-> OpAttrs. The reader throws on a missing or malformed value;
+  // the caller rejects attributes the parser did not read.
+  OpAttrs (*parse_attrs)(AttrReader& reader);
+  void (*write_attrs)(const OpAttrs& attrs, nlohmann::json& out);
 };
 
 const OpInfo& GetOpInfo(OpKind kind);

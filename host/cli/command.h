@@ -1,0 +1,23 @@
+// The CLI's commands: each is a function taking its arguments (after the command name) and
+// returning the process exit code. Errors are thrown as incept::Error; main() prints them
+// in one line and exits 1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace incept::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args& args);
+};
+
+int RunInfo(const Args& args);
+
+const std::vector<Command>& Commands();
+
+}  // namespace incept::cli
