@@ -78,9 +78,9 @@ struct Plan {
   int64_t alignment = 0;
   std::vector<ValuePlacement> values;          // per node
   std::vector<WorkspacePlacement> workspaces;  // per node; bytes 0 if none
-  int64_t arena_bytes = 0;        // max end of any buffer or workspace
-  int64_t lower_bound_bytes = 0;  // see memory_plan.h
-  int64_t naive_bytes = 0;        // sum of all buffers and workspaces, no reuse
+  int64_t arena_bytes = 0;                     // max end of any buffer or workspace
+  int64_t lower_bound_bytes = 0;               // see memory_plan.h
+  int64_t naive_bytes = 0;                     // sum of all buffers and workspaces, no reuse
 };
 
 // ---- What the graph asks of a plan ----------------------------------------------------
@@ -89,10 +89,11 @@ struct Plan {
 // nodes launch. Validates concat elision (a slice names an elided Concat it feeds, in
 // bounds; every input of an elided Concat is one of its slices) and throws Error otherwise.
 struct GraphViews {
-  std::vector<ValueKind> kind;  // per node
-  std::vector<int> base;        // per node: the value it views (-1 for kBuffer)
+  std::vector<std::vector<int>> inputs;       // per node: the nodes it reads, in input order
+  std::vector<ValueKind> kind;                // per node
+  std::vector<int> base;                      // per node: the value it views (-1 for kBuffer)
   std::vector<int64_t> slice_channel_offset;  // per node, kSlice only
-  std::vector<bool> launched;   // per node
+  std::vector<bool> launched;                 // per node
   // Per node, the launched nodes that write the value's bytes (empty for an Input: the
   // caller writes it before the plan starts) and those that read them (through views).
   std::vector<std::vector<int>> writers;
@@ -120,13 +121,14 @@ class StepOrder {
   // is -1 and end is the number of launches.
   int LinearIndex(int node) const;
   int num_launches() const { return num_launches_; }
+  bool IsLaunched(int node) const;
 
  private:
-  std::vector<int> stream_;                    // per node, -1 if not launched
-  std::vector<int> position_;                  // per node, 1-based launch count on its stream
-  std::vector<std::vector<int>> clock_;        // per node, clock at its launch
-  std::vector<int> end_clock_;                 // stream 0's clock at its end
-  std::vector<int> linear_;                    // per node
+  std::vector<int> stream_;              // per node, -1 if not launched
+  std::vector<int> position_;            // per node, 1-based launch count on its stream
+  std::vector<std::vector<int>> clock_;  // per node, clock at its launch
+  std::vector<int> end_clock_;           // stream 0's clock at its end
+  std::vector<int> linear_;              // per node
   int num_launches_ = 0;
 };
 
