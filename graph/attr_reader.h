@@ -34,7 +34,7 @@ class AttrReader {
 
  private:
   const nlohmann::json& Get(const char* key);
-  const nlohmann::json& attrs_;
+  nlohmann::json attrs_;  // a copy: small, and safe against temporaries
   std::set<std::string> read_;
 };
 

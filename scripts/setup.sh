@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what incept needs from Debian's packages, only what is missing.
+#   scripts/setup.sh          build dependencies
+#   scripts/setup.sh --test   also what the test suite needs (PyTorch and torchvision for
+#                             the parity tests, numpy, Pillow)
+# The CUDA toolkit and cuDNN are optional: where nvcc is found the CUDA backend is built.
+set -euo pipefail
+
+packages=(build-essential cmake nlohmann-json3-dev libgtest-dev libcli11-dev libstb-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(python3 python3-numpy python3-pil python3-torch python3-torchvision)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
