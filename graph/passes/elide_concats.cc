@@ -1,0 +1,58 @@
+// Concat elision: a Concat's inputs write their channels [offset, offset + C) of the
+// concat buffer directly, so the concat itself does no work. An input qualifies when the
+// Concat is its only reader, it is a computing node (not the graph input, not a view) and
+// it is not already a slice of another concat.
+#include "graph/passes/passes.h"
+#include "graph/passes/rewire.h"
+
+namespace incept {
+namespace {
+
+bool CanWriteSlice(const Node& node) {
+  switch (node.op) {
+    case OpKind::kConv2d:
+    case OpKind::kFusedReduceConv:
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+    case OpKind::kLRN:
+    case OpKind::kReLU:
+    case OpKind::kBatchNorm:
+    case OpKind::kChannelAffine:
+      return !node.output_slice;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int ElideConcats(Graph& graph) {
+  auto consumers = graph.Consumers();
+  int elided = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    Node& concat = graph.nodes[i];
+    if (concat.op != OpKind::kConcat || concat.elided) continue;
+    bool all = true;
+    for (const std::string& input : concat.inputs) {
+      int p = graph.IndexOf(input);
+      all = all && passes::SoleConsumer(graph, consumers, p) == static_cast<int>(i) &&
+            CanWriteSlice(graph.nodes[p]);
+    }
+    // A value read twice by the same concat cannot live in two slices.
+    for (size_t a = 0; a < concat.inputs.size(); ++a)
+      for (size_t b = a + 1; b < concat.inputs.size(); ++b)
+        all = all && concat.inputs[a] != concat.inputs[b];
+    if (!all) continue;
+    int64_t offset = 0;
+    for (const std::string& input : concat.inputs) {
+      Node& producer = graph.at(input);
+      producer.output_slice = ConcatSlice{concat.name, offset};
+      offset += producer.shape.c;
+    }
+    concat.elided = true;
+    ++elided;
+  }
+  return elided;
+}
+
+}  // namespace incept

@@ -1,0 +1,55 @@
+// The planner's graph passes. Each is a separate, named function over the graph (and the
+// weights where it rewrites them) that keeps the graph's function unchanged; each returns
+// how many rewrites it made. Run them after InferShapes; each leaves shapes inferred.
+#pragma once
+
+#include <string>
+
+#include "graph/graph.h"
+#include "graph/tensor.h"
+
+namespace incept {
+
+// Removes Dropout (identity at inference; consumers read its input) and every node that
+// no graph output depends on (aux heads). Returns the number of nodes removed.
+int EliminateDeadNodes(Graph& graph);
+
+// Conv -> BatchNorm, where the BatchNorm is the conv's only consumer, becomes one conv:
+//   s = gamma / sqrt(var + eps);  w'[o] = w[o] * s[o];  b'[o] = (b[o] - mean[o]) * s[o] + beta[o]
+// The new tensors are added to `weights` as "<conv weight>@bn" and "<conv name>.bias@bn".
+int FoldBatchNorm(Graph& graph, WeightMap& weights);
+
+// Conv (no activation) -> ReLU, where the ReLU is the conv's only consumer, becomes a conv
+// with a ReLU epilogue.
+int FuseConvRelu(Graph& graph);
+
+// A 1x1 stride-1 unpadded conv with bias and ReLU whose only consumer is a KxK (K > 1)
+// conv with bias becomes one FusedReduceConv node (named as the KxK conv).
+int FuseReduceConv(Graph& graph);
+
+// Every input of a Concat that only the Concat reads writes straight into its channel
+// slice (Node::output_slice); a Concat whose inputs all do is marked elided (a view, no
+// work). Returns the number of Concats elided.
+int ElideConcats(Graph& graph);
+
+// The fusions made by OptimizeGraph, by kind.
+struct PassReport {
+  int dead_removed = 0;
+  int batchnorm_folded = 0;
+  int conv_relu = 0;
+  int reduce_conv = 0;
+  int concat_elided = 0;
+};
+
+struct OptimizeOptions {
+  bool fold_batchnorm = true;
+  bool fuse_conv_relu = true;
+  bool fuse_reduce = true;
+  bool elide_concats = true;
+};
+
+// All passes in order: dead nodes, BatchNorm folding, conv+ReLU, reduce fusion, concat
+// elision.
+PassReport OptimizeGraph(Graph& graph, WeightMap& weights, const OptimizeOptions& options = {});
+
+}  // namespace incept
