@@ -10,6 +10,8 @@
 
 #include "graph/error.h"
 #include "graph/plan.h"
+#include "graph/plan_dot.h"
+#include "graph/plan_svg.h"
 #include "graph/schedule.h"
 
 namespace incept {
@@ -281,6 +283,36 @@ TEST(MemoryPlanTest, CheckNoOverlapCatchesCorruption) {
   EXPECT_THROW(CheckNoOverlap(block, small), Error);
   // Not memory-planned at all.
   EXPECT_THROW(CheckNoOverlap(block, ScheduleStreams(block, 4)), Error);
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(MemoryPlanSvgTest, OneRectPerValueAndWorkspace) {
+  Graph g = InceptionBlock();
+  g.name = "block";
+  std::vector<int64_t> workspaces(g.nodes.size(), 0);
+  workspaces[g.IndexOf("b2")] = 100;
+  const Plan plan = PlanFor(g, 4, 64, workspaces);
+  const std::string svg = MemoryPlanToSvg(g, plan);
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  EXPECT_EQ(Count(svg, "<rect "), 12);  // 11 values + 1 workspace
+  EXPECT_EQ(Count(svg, "<title>"), 12);
+  EXPECT_EQ(Count(svg, "</title></rect>"), 12);
+  EXPECT_EQ(Count(svg, "<title>b2: slice of cat, bytes [128, 384), steps 4-9</title>"), 1) << svg;
+  EXPECT_EQ(Count(svg, "<title>workspace of b2, bytes ["), 1);
+  // b2r runs on stream 1: its rectangle has stream 1's colour.
+  const size_t b2r = svg.find("<title>b2r:");
+  ASSERT_NE(b2r, std::string::npos);
+  const size_t rect = svg.rfind("<rect ", b2r);
+  EXPECT_NE(svg.substr(rect, b2r - rect).find(StreamColor(1)), std::string::npos);
+  EXPECT_THROW(MemoryPlanToSvg(g, ScheduleStreams(g, 4)), Error);
 }
 
 TEST(MemoryPlanTest, RejectsBadArguments) {

@@ -9,6 +9,7 @@
 
 #include "graph/error.h"
 #include "graph/plan.h"
+#include "graph/plan_dot.h"
 
 namespace incept {
 namespace {
@@ -228,6 +229,30 @@ TEST(ScheduleTest, Errors) {
   Graph unshaped = Chain();
   unshaped.nodes[2].shape = {};
   EXPECT_THROW(ScheduleStreams(unshaped, 4), Error);
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(PlanDotTest, NodesColouredByStreamEdgesAreDataDependencies) {
+  Graph g = Diamond();
+  g.name = "diamond";
+  const std::string dot = PlanToDot(g, ScheduleStreams(g, 4));
+  EXPECT_EQ(dot.rfind("digraph \"diamond\" {\n", 0), 0u) << dot;
+  EXPECT_EQ(dot.substr(dot.size() - 2), "}\n");
+  EXPECT_EQ(Count(dot, " -> "), 5);  // in->a, a->b, a->c, b->d, c->d
+  EXPECT_EQ(Count(dot, "n0 -> n1;"), 1);
+  EXPECT_EQ(Count(dot, "n3 -> n4;"), 1);
+  EXPECT_EQ(Count(dot, "[label="), 5);
+  EXPECT_EQ(Count(dot, std::string("fillcolor=\"") + StreamColor(0)), 3);  // a, b, d
+  EXPECT_EQ(Count(dot, std::string("fillcolor=\"") + StreamColor(1)), 1);  // c
+  EXPECT_EQ(Count(dot, "not launched"), 1);                                // in
+  EXPECT_NE(dot.find("n3 [label=\"c\\nConv2d\\nstream 1\""), std::string::npos) << dot;
 }
 
 TEST(StepOrderTest, HappensBeforeFollowsEventsNotProgramOrder) {
