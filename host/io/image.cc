@@ -31,6 +31,8 @@ struct StbFree {
 
 }  // namespace
 
+bool HaveImageDecoder() { return INCEPT_HAVE_STB_IMAGE != 0; }
+
 PlanarImage8 DecodeImage8(const uint8_t* data, size_t size, const std::string& source) {
 #if INCEPT_HAVE_STB_IMAGE
   if (size == 0) throw Error(source + ": cannot decode image: the file is empty");

@@ -18,6 +18,10 @@
 
 namespace incept {
 
+// Whether this build decodes images (stb_image was found when it was compiled); without
+// it, the decoding functions throw Error saying so.
+bool HaveImageDecoder();
+
 // Decodes to a 3 x H x W planar 8-bit image. `source` names the image in errors, which
 // carry stb's reason: `cat.png: cannot decode image: bad png sig`.
 PlanarImage8 DecodeImage8(const uint8_t* data, size_t size, const std::string& source);

@@ -63,11 +63,16 @@ std::string ErrorOf(void (*action)(const std::string&), const std::string& path)
   return "";
 }
 
+// Decoding tests need stb_image at build time (libstb-dev); without it they are skipped.
+#define REQUIRE_DECODER() \
+  if (!HaveImageDecoder()) GTEST_SKIP() << "built without stb_image"
+
 #define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 // ---- Decoding --------------------------------------------------------------------------
 
 TEST(ImageDecode, RgbPixelsBecomePlanarFloatsOver255) {
+  REQUIRE_DECODER();
   TempDir dir;
   // 3 x 2 image, interleaved RGB.
   const std::vector<uint8_t> pixels = {0,  1,  2,  10, 11, 12,  20, 21, 22,
@@ -83,6 +88,7 @@ TEST(ImageDecode, RgbPixelsBecomePlanarFloatsOver255) {
 }
 
 TEST(ImageDecode, GreyIsReplicatedToRgb) {
+  REQUIRE_DECODER();
   TempDir dir;
   WriteText(dir.File("g.pgm"), Pnm(false, 2, 1, {7, 200}));
   const Tensor t = LoadImageTensor(dir.File("g.pgm"));
@@ -99,6 +105,7 @@ TEST(ImageDecode, MissingFileIsNamed) {
 }
 
 TEST(ImageDecode, TextFileGivesStbReason) {
+  REQUIRE_DECODER();
   TempDir dir;
   WriteText(dir.File("notes.txt"), "this is not an image\n");
   const std::string message =
@@ -108,6 +115,7 @@ TEST(ImageDecode, TextFileGivesStbReason) {
 }
 
 TEST(ImageDecode, CorruptOrEmptyImagesRaiseError) {
+  REQUIRE_DECODER();
   TempDir dir;
   // A PNG signature followed by garbage.
   WriteText(dir.File("broken.png"), std::string("\x89PNG\r\n\x1a\n", 8) + "garbage garbage");
@@ -253,6 +261,7 @@ TEST(ImageNetPreprocess, TinyImagesAreAccepted) {
 }
 
 TEST(ImageNetPreprocess, BatchErrorNamesTheFile) {
+  REQUIRE_DECODER();
   TempDir dir;
   WriteText(dir.File("ok.pgm"), Pnm(false, 2, 2, {1, 2, 3, 4}));
   const std::vector<std::string> paths = {dir.File("ok.pgm"), dir.File("missing.png")};
@@ -274,6 +283,7 @@ bool HaveTorchvision() {
 // PNGs written by PIL: we decode the same pixels, and our batch equals torchvision's
 // Resize(256) + CenterCrop(224) + ToTensor + Normalize to float rounding.
 TEST(ImageNetPreprocessTorchvision, MatchesTorchvisionOnPilImages) {
+  REQUIRE_DECODER();
   if (!HaveTorchvision())
     GTEST_SKIP() << "/usr/bin/python3 with torch, torchvision, PIL not available";
   TempDir dir;
