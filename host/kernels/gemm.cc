@@ -35,7 +35,7 @@ void EpilogueOnly(const GemmProblem& p) {
   for (int64_t i = 0; i < p.m; ++i) {
     for (int64_t j = 0; j < p.n; ++j) {
       float x = (e.row_bias ? e.row_bias[i] : 0.0f) + (e.col_bias ? e.col_bias[j] : 0.0f);
-      if (e.activation == Activation::kReLU && !(x > 0.0f)) x = 0.0f;
+      if (e.activation == Activation::kReLU && x < 0.0f) x = 0.0f;
       p.c.data[i * p.c.row_stride + j * p.c.col_stride] = x;
     }
   }

@@ -101,7 +101,7 @@ struct GemmTiles {
           if (last) {
             x += row_bias;
             if (e.col_bias) x += LoadU(e.col_bias + j0 + v * kVw);
-            if (relu) x = x > V{} ? x : V{};
+            if (relu) x = x < V{} ? V{} : x;  // NaN stays NaN
           }
           StoreU(c_row + v * kVw, x);
         }
@@ -119,7 +119,7 @@ struct GemmTiles {
         if (last) {
           if (e.row_bias) x += e.row_bias[i0 + i];
           if (e.col_bias) x += e.col_bias[j0 + j];
-          if (relu && !(x > 0.0f)) x = 0.0f;
+          if (relu && x < 0.0f) x = 0.0f;
         }
         c = x;
       }
