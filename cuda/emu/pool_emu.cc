@@ -1,5 +1,6 @@
-// MaxPool / AvgPool through the emulator (cuda/kernels/pool_kernel.cuh).
+// MaxPool, AvgPool and AdaptiveAvgPool through the emulator.
 #include "cuda/emu/emu_kernels.h"
+#include "cuda/kernels/adaptive_avg_pool_kernel.cuh"
 #include "cuda/kernels/pool_kernel.cuh"
 
 namespace incept {
@@ -11,6 +12,10 @@ void MaxPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::Tenso
 
 void AvgPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::TensorRef out) {
   simt::LaunchPool(simt::PoolMode::kAvg, in, attrs, out, nullptr);
+}
+
+void AdaptiveAvgPoolForward(simt::ConstTensorRef in, simt::TensorRef out) {
+  simt::LaunchAdaptiveAvgPool(in, out, nullptr);
 }
 
 }  // namespace emu_kernels
