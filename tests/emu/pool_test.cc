@@ -18,6 +18,10 @@
 #include "host/kernels/pool.h"
 #define INCEPT_HAVE_HOST_POOL 1
 #endif
+#if __has_include("host/kernels/adaptive_avg_pool.h")
+#include "host/kernels/adaptive_avg_pool.h"
+#define INCEPT_HAVE_HOST_ADAPTIVE_AVG_POOL 1
+#endif
 
 namespace incept {
 namespace {
@@ -141,6 +145,13 @@ TEST_P(AdaptiveAvgPoolTest, MatchesTheReferenceIntoAChannelSlice) {
   emu_kernels::AdaptiveAvgPoolForward(x.ref(), out.ref());
   EXPECT_TRUE(Close(c.name, out.Dense(), naive::AdaptiveAvgPool(x, out_shape), 1e-6));
   EXPECT_TRUE(out.OutsideUntouched());
+#ifdef INCEPT_HAVE_HOST_ADAPTIVE_AVG_POOL
+  std::vector<float> host(static_cast<size_t>(out_shape.elements()));
+  AdaptiveAvgPoolForward(ConstTensorView(x.values.data(), x.shape),
+                         TensorView(host.data(), out_shape));
+  EXPECT_TRUE(
+      Close(std::string(c.name) + "_vs_host", out.Dense(), testing_util::ToDouble(host), 1e-6));
+#endif
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AdaptiveAvgPoolTest, ::testing::ValuesIn(kAdaptiveCases),
