@@ -66,8 +66,8 @@ GraphViews AnalyzeViews(const Graph& graph) {
       auto it = index.find(concat);
       const std::string where =
           "plan: node " + Quoted(node.name) + " writes a slice of " + Quoted(concat);
-      if (it == index.end() || !is_elided_concat(it->second)) {
-        throw Error(where + ", which is not an elided Concat");
+      if (it == index.end() || graph.nodes[it->second].op != OpKind::kConcat) {
+        throw Error(where + ", which is not a Concat");
       }
       const int c = it->second;
       const Shape& cs = graph.nodes[c].shape;

@@ -86,8 +86,10 @@ struct Plan {
 // ---- What the graph asks of a plan ----------------------------------------------------
 
 // The views of a graph: which values own bytes, which are slices or aliases, and which
-// nodes launch. Validates concat elision (a slice names an elided Concat it feeds, in
-// bounds; every input of an elided Concat is one of its slices) and throws Error otherwise.
+// nodes launch. Validates concat elision (a slice names a Concat it feeds, in bounds;
+// every input of an elided Concat is one of its slices) and throws Error otherwise. A
+// Concat that is not elided may have some slice inputs: it launches after them and copies
+// the others.
 struct GraphViews {
   std::vector<std::vector<int>> inputs;       // per node: the nodes it reads, in input order
   std::vector<ValueKind> kind;                // per node

@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "graph/error.h"
+#include "graph/passes/passes.h"
 #include "graph/plan.h"
 #include "graph/plan_dot.h"
 #include "graph/plan_svg.h"
 #include "graph/schedule.h"
+#include "graph/shape_inference.h"
+#include "model_zoo/googlenet.h"
 
 namespace incept {
 namespace {
@@ -258,6 +261,52 @@ TEST(MemoryPlanTest, NestedSliceOffsetsAdd) {
   EXPECT_EQ(OffsetOf(g, plan, "y"), outer);
   EXPECT_EQ(plan.values[g.IndexOf("x")].root, g.IndexOf("outer"));
   EXPECT_EQ(plan.values[g.IndexOf("x")].kind, ValueKind::kSlice);
+}
+
+TEST(MemoryPlanTest, ConcatNotElidedMayHaveSliceInputs) {
+  // x writes channels [0, 4) of cat in place; cat (launched) copies y into [4, 8). cat
+  // runs after both, so x's bytes are busy from x to cat's readers.
+  // +in +x +y -in +cat(x) -y (cat stays)
+  Graph g;
+  g.nodes = {MakeNode("in", OpKind::kInput, {}, 4, 2), MakeNode("x", OpKind::kConv2d, {"in"}, 4, 2),
+             MakeNode("y", OpKind::kConv2d, {"in"}, 4, 2),
+             MakeNode("cat", OpKind::kConcat, {"x", "y"}, 8, 2)};
+  g.at("x").output_slice = ConcatSlice{"cat", 0};
+  g.outputs = {"cat"};
+  const Plan plan = PlanFor(g, 2, 64);
+  EXPECT_EQ(PlanToString(g, plan),
+            "plan: 2 streams, 2 events\n"
+            "stream 0: record e0, launch x, wait e1, launch cat\n"
+            "stream 1: wait e0, launch y, record e1\n"
+            "memory: arena 256 B, lower bound 256 B, naive 256 B (4 B per element, "
+            "alignment 64)\n"
+            "  in: buffer, offset 128, 64 B\n"
+            "  x: slice of cat, offset 0, 64 B\n"
+            "  y: buffer, offset 192, 64 B\n"
+            "  cat: buffer, offset 0, 128 B\n");
+}
+
+// GoogLeNet's real liveness, after the planner's passes (concat elision included).
+TEST(MemoryPlanTest, GoogLeNet) {
+  for (bool torchvision : {false, true}) {
+    SCOPED_TRACE(torchvision ? "torchvision" : "caffe");
+    Graph g = torchvision ? zoo::BuildGoogLeNetTorchvision() : zoo::BuildGoogLeNetCaffe();
+    InferShapes(g);
+    WeightMap no_weights;
+    OptimizeOptions options;
+    options.fold_batchnorm = false;  // needs weights; BatchNorm nodes are planned as they are
+    EXPECT_EQ(OptimizeGraph(g, no_weights, options).concat_elided, 9);
+    for (int streams : {1, 4}) {
+      Plan plan = ScheduleStreams(g, streams);
+      PlanMemory(g, plan);
+      CheckNoOverlap(g, plan);
+      EXPECT_EQ(plan.num_streams, streams);
+      EXPECT_EQ(plan.num_events, streams == 1 ? 0 : 9 * 4);  // per block: fork + 3 joins
+      EXPECT_LE(plan.lower_bound_bytes, plan.arena_bytes);
+      EXPECT_LE(plan.arena_bytes, plan.lower_bound_bytes * 115 / 100);  // DESIGN.md §7
+      EXPECT_LT(plan.arena_bytes * 3, plan.naive_bytes);
+    }
+  }
 }
 
 TEST(MemoryPlanTest, CheckNoOverlapCatchesCorruption) {
