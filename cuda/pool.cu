@@ -1,0 +1,19 @@
+// MaxPool / AvgPool launchers (the kernel and its checks: cuda/kernels/pool_kernel.cuh).
+#include "cuda/kernels/pool_kernel.cuh"
+#include "cuda/pool.cuh"
+
+namespace incept {
+namespace cuda {
+
+void MaxPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::TensorRef out,
+                    cudaStream_t stream) {
+  simt::LaunchPool(simt::PoolMode::kMax, in, attrs, out, stream);
+}
+
+void AvgPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::TensorRef out,
+                    cudaStream_t stream) {
+  simt::LaunchPool(simt::PoolMode::kAvg, in, attrs, out, stream);
+}
+
+}  // namespace cuda
+}  // namespace incept
