@@ -17,6 +17,8 @@ struct Command {
 };
 
 int RunInfo(const Args& args);
+int RunRun(const Args& args);
+int RunPlan(const Args& args);
 
 const std::vector<Command>& Commands();
 

@@ -9,6 +9,8 @@ namespace incept::cli {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"info", "layers, shapes, parameters and multiply-adds of a model", RunInfo},
+      {"run", "run a model on images or an .npy batch, print the top classes", RunRun},
+      {"plan", "fusions, stream schedule and memory plan of a model", RunPlan},
   };
   return commands;
 }

@@ -1,0 +1,49 @@
+// Backend: what executes a planned graph. graph/ defines the interface; host/ and cuda/
+// implement it and register under a name ("host", "cuda"), so the engine and the CLI find
+// backends through the registry and a CPU-only build simply has no "cuda" entry.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/plan.h"
+#include "graph/tensor.h"
+
+namespace incept {
+
+struct RunOptions {
+  bool poison = false;  // host: NaN-fill each buffer the moment its value dies
+};
+
+// A graph bound to weights and a plan on one backend, ready to run repeatedly.
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  // input: (N, C, H, W) matching the graph's Input shape. Returns the graph outputs in
+  // graph.outputs order, each (N, C, H, W).
+  virtual std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Why this backend cannot run here (e.g. "no CUDA device"), or "" if it can.
+  virtual std::string Unavailable() const = 0;
+  // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
+  virtual std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
+                                              const Plan& plan) = 0;
+};
+
+using BackendFactory = std::function<std::unique_ptr<Backend>()>;
+
+// Registration happens at static-initialisation time of the backend's library
+// (`static const bool registered = RegisterBackend("host", ...);`).
+bool RegisterBackend(const std::string& name, BackendFactory factory);
+std::unique_ptr<Backend> CreateBackend(const std::string& name);  // throws if unknown
+std::vector<std::string> BackendNames();
+
+}  // namespace incept

@@ -1,0 +1,75 @@
+#include "host/cli/model_loading.h"
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "graph/error.h"
+#include "graph/json_io.h"
+#include "host/io/image.h"
+#include "host/io/npy.h"
+#include "host/io/safetensors.h"
+#include "host/random_weights.h"
+
+namespace incept::cli {
+
+LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
+                      uint64_t seed) {
+  LoadedModel m;
+  m.graph = LoadGraph(model_path);
+  if (weights_path.empty()) {
+    m.weights = RandomWeights(m.graph, seed);
+    m.random_weights = true;
+    std::fprintf(stderr,
+                 "note: no --weights given: using seeded random weights (He init, seed %llu); "
+                 "fine for timing, meaningless for predictions\n",
+                 static_cast<unsigned long long>(seed));
+  } else {
+    m.weights = LoadSafetensors(weights_path);
+  }
+  return m;
+}
+
+Tensor LoadInput(const Graph& graph, const std::string& npy_path,
+                 const std::vector<std::string>& images, int batch, uint64_t seed) {
+  if (!npy_path.empty() && !images.empty()) throw Error("give --input or --image, not both");
+  std::vector<int> inputs = graph.InputIndices();
+  if (inputs.size() != 1) throw Error("the model must have exactly one input");
+  const Shape model_shape = graph.nodes[inputs[0]].shape;
+  Tensor input;
+  if (!npy_path.empty()) {
+    input = LoadNpy(npy_path);
+    if (input.dims.size() != 4)
+      throw Error(npy_path + ": expected a 4-D float32 array (N, C, H, W), got shape " +
+                  input.dims_str());
+  } else if (!images.empty()) {
+    input = LoadImagesBatch(images);
+  } else {
+    if (batch < 1) throw Error("--batch must be >= 1");
+    input = Tensor({batch, model_shape.c, model_shape.h, model_shape.w});
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float& v : input.data) v = normal(rng);
+    std::fprintf(stderr, "note: no --input or --image: a seeded random batch of %d\n", batch);
+  }
+  if (input.dims[1] != model_shape.c)
+    throw Error("input has " + std::to_string(input.dims[1]) + " channels, the model takes " +
+                std::to_string(model_shape.c));
+  return input;
+}
+
+std::vector<std::string> LoadClassNames(const std::string& model_path) {
+  std::string dir = model_path.substr(0, model_path.find_last_of('/') + 1);
+  for (const std::string& path :
+       {dir + "imagenet_classes.txt",
+        std::string(INCEPT_SOURCE_DIR) + "/model_zoo/imagenet_classes.txt"}) {
+    std::ifstream in(path);
+    if (!in) continue;
+    std::vector<std::string> names;
+    for (std::string line; std::getline(in, line);) names.push_back(line);
+    return names;
+  }
+  return {};
+}
+
+}  // namespace incept::cli

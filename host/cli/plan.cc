@@ -1,0 +1,119 @@
+// incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
+//                   [--no-optimize]
+// The fusions made, the streams and their steps, and the memory plan.
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "graph/error.h"
+#include "graph/json_io.h"
+#include "graph/op_registry.h"
+#include "graph/plan_dot.h"
+#include "graph/plan_svg.h"
+#include "graph/shape_inference.h"
+#include "host/cli/cli_app.h"
+#include "host/engine.h"
+#include "host/random_weights.h"
+
+namespace incept::cli {
+namespace {
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  if (!out || !(out << text)) throw Error(path + ": cannot write");
+}
+
+double MiB(int64_t bytes) { return bytes / (1024.0 * 1024.0); }
+
+}  // namespace
+
+int RunPlan(const Args& args) {
+  CLI::App app("Show how a model runs: fusions, streams and steps, and the memory arena.", "plan");
+  std::string model, dot, svg;
+  int batch = 1, streams = 4;
+  bool json_out = false, no_optimize = false, steps = false;
+  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 20));
+  app.add_option("--streams", streams, "most concurrent streams (1 = sequential)")
+      ->check(CLI::Range(1, 64));
+  app.add_flag("--json", json_out, "print JSON (fusions, streams, memory)");
+  app.add_option("--dot", dot, "write the scheduled graph as Graphviz DOT");
+  app.add_option("--svg", svg, "write the memory plan as SVG (arena offset against step)");
+  app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
+  app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
+  if (int code = Parse(app, args); code >= 0) return code;
+
+  Graph graph = LoadGraph(model);
+  Shape input = graph.nodes.at(graph.InputIndices().at(0)).shape;
+  input.n = batch;
+  InferShapes(graph, input);
+  // Folding needs weights to rewrite; their values do not change the plan.
+  WeightMap weights = RandomWeights(graph);
+  PassReport report;
+  if (!no_optimize) {
+    report = OptimizeGraph(graph, weights);
+  } else {
+    graph.aux_outputs.clear();
+  }
+  Plan plan = MakePlan(graph, streams);
+  if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
+  if (!svg.empty()) WriteText(svg, MemoryPlanToSvg(graph, plan));
+
+  int launches = 0;
+  for (const auto& stream : plan.streams)
+    for (const Step& s : stream) launches += s.kind == StepKind::kLaunch;
+
+  if (json_out) {
+    nlohmann::json j;
+    j["model"] = graph.name;
+    j["batch"] = batch;
+    j["fusions"] = {{"batchnorm_folded", report.batchnorm_folded},
+                    {"conv_relu", report.conv_relu},
+                    {"reduce_conv", report.reduce_conv},
+                    {"concat_elided", report.concat_elided},
+                    {"dead_removed", report.dead_removed}};
+    j["streams"] = plan.num_streams;
+    j["events"] = plan.num_events;
+    j["launches"] = launches;
+    j["memory"] = {{"arena_bytes", plan.arena_bytes},
+                   {"lower_bound_bytes", plan.lower_bound_bytes},
+                   {"naive_bytes", plan.naive_bytes}};
+    nlohmann::json lanes = nlohmann::json::array();
+    for (const auto& stream : plan.streams) {
+      nlohmann::json lane = nlohmann::json::array();
+      for (const Step& s : stream) {
+        nlohmann::json step = {{"kind", StepKindName(s.kind)}};
+        if (s.kind == StepKind::kLaunch)
+          step["node"] = graph.nodes[s.node].name;
+        else
+          step["event"] = s.event;
+        lane.push_back(step);
+      }
+      lanes.push_back(lane);
+    }
+    j["steps"] = lanes;
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+
+  std::printf("%s, input %s\n\n", graph.name.c_str(), input.str().c_str());
+  std::printf(
+      "fusions   %d BatchNorms folded, %d conv+ReLU, %d reduce convs fused, %d concats "
+      "elided, %d dead nodes removed\n",
+      report.batchnorm_folded, report.conv_relu, report.reduce_conv, report.concat_elided,
+      report.dead_removed);
+  std::printf("schedule  %d launches on %d streams, %d events\n", launches, plan.num_streams,
+              plan.num_events);
+  std::printf(
+      "memory    arena %.2f MiB, lower bound %.2f MiB (arena / bound %.3f), naive "
+      "%.2f MiB (arena / naive %.3f)\n",
+      MiB(plan.arena_bytes), MiB(plan.lower_bound_bytes),
+      double(plan.arena_bytes) / plan.lower_bound_bytes, MiB(plan.naive_bytes),
+      double(plan.arena_bytes) / plan.naive_bytes);
+  if (steps) std::printf("\n%s", PlanToString(graph, plan).c_str());
+  if (!dot.empty()) std::printf("wrote %s\n", dot.c_str());
+  if (!svg.empty()) std::printf("wrote %s\n", svg.c_str());
+  return 0;
+}
+
+}  // namespace incept::cli

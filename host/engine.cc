@@ -1,0 +1,88 @@
+#include "host/engine.h"
+
+#include <algorithm>
+#include <set>
+
+#include "graph/error.h"
+#include "graph/memory_plan.h"
+#include "graph/schedule.h"
+#include "graph/shape_inference.h"
+#include "host/host_backend.h"
+
+namespace incept {
+namespace {
+
+// Keeps only the tensors the graph names (after folding, the BatchNorm statistics and the
+// unfolded conv weights are no longer needed).
+void PruneWeights(const Graph& graph, WeightMap& weights) {
+  std::set<std::string> used;
+  for (const Node& node : graph.nodes)
+    for (const auto& [role, tensor] : node.params) used.insert(tensor);
+  for (auto it = weights.begin(); it != weights.end();)
+    it = used.count(it->first) ? std::next(it) : weights.erase(it);
+}
+
+}  // namespace
+
+Plan MakePlan(const Graph& graph, int streams) {
+  Plan plan = ScheduleStreams(graph, streams);
+  PlanMemory(graph, plan);
+  CheckNoOverlap(graph, plan);
+  return plan;
+}
+
+Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
+    : graph_(std::move(graph)), weights_(std::move(weights)), options_(std::move(options)) {
+  RegisterHostBackend();
+  if (options_.streams < 1) throw Error("streams must be >= 1");
+  InferShapes(graph_);
+  CheckWeights(graph_, weights_);
+  if (options_.optimize) {
+    report_ = OptimizeGraph(graph_, weights_);
+  } else {
+    // As loaded, but the aux heads never run: they are not outputs of the inference graph.
+    graph_.aux_outputs.clear();
+  }
+  PruneWeights(graph_, weights_);
+
+  std::string wanted = options_.backend;
+  if (wanted == "auto") {
+    std::vector<std::string> names = BackendNames();
+    bool has_cuda = std::find(names.begin(), names.end(), "cuda") != names.end();
+    wanted = "host";
+    if (has_cuda) {
+      std::unique_ptr<Backend> cuda = CreateBackend("cuda");
+      fallback_reason_ = cuda->Unavailable();
+      if (fallback_reason_.empty()) wanted = "cuda";
+    } else {
+      fallback_reason_ = "this build has no CUDA backend";
+    }
+  }
+  backend_ = CreateBackend(wanted);
+  if (std::string why = backend_->Unavailable(); !why.empty())
+    throw Error("backend \"" + wanted + "\" cannot run here: " + why);
+  backend_name_ = wanted;
+}
+
+Engine::~Engine() = default;
+
+const Engine::Prepared& Engine::Prepare(const Shape& input_shape) {
+  auto key = std::make_tuple(input_shape.n, input_shape.c, input_shape.h, input_shape.w);
+  auto it = prepared_.find(key);
+  if (it != prepared_.end()) return *it->second;
+  auto prepared = std::make_unique<Prepared>();
+  prepared->graph = graph_;
+  InferShapes(prepared->graph, input_shape);
+  prepared->plan = MakePlan(prepared->graph, options_.streams);
+  prepared->executable = backend_->Compile(prepared->graph, weights_, prepared->plan);
+  return *(prepared_[key] = std::move(prepared));
+}
+
+std::vector<Tensor> Engine::Run(const Tensor& input, const RunOptions& run) {
+  if (input.dims.size() != 4)
+    throw Error("input must be 4-D (N, C, H, W), got " + input.dims_str());
+  Shape shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]};
+  return Prepare(shape).executable->Run(input, run);
+}
+
+}  // namespace incept

@@ -1,0 +1,135 @@
+#include "host/host_backend.h"
+
+#include <cstring>
+#include <limits>
+
+#include "graph/error.h"
+#include "host/host_ops.h"
+
+namespace incept {
+namespace {
+
+class HostExecutable : public Executable {
+ public:
+  HostExecutable(const Graph& graph, const WeightMap& weights, const Plan& plan)
+      : graph_(graph), plan_(plan), views_(AnalyzeViews(graph)) {
+    if (plan_.values.size() != graph_.nodes.size() || plan_.bytes_per_element != 4)
+      throw Error("host backend: the plan has no fp32 memory plan for this graph");
+    for (const Node& node : graph_.nodes) {
+      NodeParams params;
+      for (const auto& [role, tensor] : node.params) {
+        auto it = weights.find(tensor);
+        if (it == weights.end())
+          throw Error("host backend: node \"" + node.name + "\": tensor \"" + tensor +
+                      "\" is not in the weights");
+        params[role] = &it->second;
+      }
+      params_.push_back(std::move(params));
+    }
+    arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
+    ComputeDeaths();
+  }
+
+  std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) override {
+    std::vector<int> inputs = graph_.InputIndices();
+    if (inputs.size() != 1) throw Error("host backend: the graph must have exactly one input");
+    const Shape& in_shape = graph_.nodes[inputs[0]].shape;
+    if (input.dims != std::vector<int64_t>{in_shape.n, in_shape.c, in_shape.h, in_shape.w})
+      throw Error("host backend: input has shape " + input.dims_str() +
+                  ", the plan was built for " + in_shape.str());
+    if (options.poison) std::fill(arena_.begin(), arena_.end(), Nan());
+    std::memcpy(View(inputs[0]).data, input.data.data(), input.data.size() * sizeof(float));
+
+    for (const StepRef& ref : plan_.order) {
+      const Step& step = plan_.streams[ref.stream][ref.index];
+      if (step.kind != StepKind::kLaunch) continue;
+      const Node& node = graph_.nodes[step.node];
+      std::vector<ConstTensorView> in;
+      for (int p : views_.inputs[step.node]) in.push_back(View(p));
+      RunHostNode(node, in, params_[step.node], View(step.node));
+      if (options.poison)
+        for (int dead : dies_after_[step.node]) Poison(dead);
+    }
+
+    std::vector<Tensor> outputs;
+    for (const std::string& name : graph_.outputs) {
+      int i = graph_.IndexOf(name);
+      const Shape& s = graph_.nodes[i].shape;
+      Tensor t({s.n, s.c, s.h, s.w});
+      ConstTensorView v = View(i);
+      for (int64_t n = 0; n < s.n; ++n)
+        std::memcpy(t.data.data() + n * s.per_image(), v.image(n), s.per_image() * sizeof(float));
+      outputs.push_back(std::move(t));
+    }
+    return outputs;
+  }
+
+ private:
+  static float Nan() { return std::numeric_limits<float>::quiet_NaN(); }
+
+  // The view of node i's value: element 0 at its planned offset; a slice strides over its
+  // root's images.
+  TensorView View(int i) {
+    const ValuePlacement& v = plan_.values[i];
+    const Shape& shape = graph_.nodes[i].shape;
+    const Shape& root = graph_.nodes[v.root].shape;
+    int64_t stride = v.kind == ValueKind::kSlice ? root.per_image() : shape.per_image();
+    return TensorView(arena_.data() + v.offset / 4, shape, stride);
+  }
+
+  // For every buffer root, the launch after which it dies: its last reader in plan.order.
+  // Outputs never die.
+  void ComputeDeaths() {
+    dies_after_.assign(graph_.nodes.size(), {});
+    std::vector<int> launch_index(graph_.nodes.size(), -1);
+    int count = 0;
+    for (const StepRef& ref : plan_.order) {
+      const Step& step = plan_.streams[ref.stream][ref.index];
+      if (step.kind == StepKind::kLaunch) launch_index[step.node] = count++;
+    }
+    for (size_t i = 0; i < graph_.nodes.size(); ++i) {
+      if (views_.kind[i] != ValueKind::kBuffer || views_.is_output[i]) continue;
+      int last = -1;
+      for (int r : views_.readers[i])
+        if (last < 0 || launch_index[r] > launch_index[last]) last = r;
+      // Views of this buffer that are outputs keep it alive.
+      bool output_view = false;
+      for (size_t j = 0; j < graph_.nodes.size(); ++j)
+        output_view = output_view || (views_.is_output[j] && plan_.values[j].root == int(i));
+      if (last >= 0 && !output_view) dies_after_[last].push_back(static_cast<int>(i));
+    }
+  }
+
+  void Poison(int root) {
+    const ValuePlacement& v = plan_.values[root];
+    std::fill_n(arena_.data() + v.offset / 4, v.bytes / 4, Nan());
+  }
+
+  const Graph graph_;
+  const Plan plan_;
+  const GraphViews views_;
+  std::vector<NodeParams> params_;
+  std::vector<float> arena_;
+  std::vector<std::vector<int>> dies_after_;
+};
+
+class HostBackend : public Backend {
+ public:
+  std::string name() const override { return "host"; }
+  std::string Unavailable() const override { return ""; }
+  std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
+                                      const Plan& plan) override {
+    return std::make_unique<HostExecutable>(graph, weights, plan);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeHostBackend() { return std::make_unique<HostBackend>(); }
+
+void RegisterHostBackend() {
+  static const bool registered = RegisterBackend("host", MakeHostBackend);
+  (void)registered;
+}
+
+}  // namespace incept
