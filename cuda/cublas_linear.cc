@@ -1,0 +1,37 @@
+// LinearForward: one cublasSgemm with strided operands, then the bias epilogue.
+#include "cuda/cublas_linear.h"
+
+#include <climits>
+#include <string>
+
+#include "cuda/bias_activation.cuh"
+#include "cuda/check.h"
+#include "graph/error.h"
+
+namespace incept {
+namespace cuda {
+
+void LinearForward(cublasHandle_t handle, simt::ConstTensorRef in, const float* weight,
+                   const float* bias, const LinearAttrs& attrs, simt::TensorRef out,
+                   cudaStream_t stream) {
+  auto fail = [](const std::string& what) { throw Error("cuBLAS Linear: " + what); };
+  if (!in.data || !out.data || !weight) fail("null input, weight or output");
+  if (attrs.has_bias && !bias) fail("the layer has a bias but none was given");
+  const int64_t k = in.shape.per_image(), f = attrs.out_features, n = in.shape.n;
+  if (out.shape != Shape{n, f, 1, 1})
+    fail("output shape " + out.shape.str() + ", expected " + Shape{n, f, 1, 1}.str());
+  if (in.batch_stride < k || out.batch_stride < f) fail("batch stride smaller than a row");
+  for (int64_t v : {k, f, n, in.batch_stride, out.batch_stride})
+    if (v < 1 || v > INT_MAX) fail("dimension out of cuBLAS's int range");
+
+  CUBLAS_CHECK(cublasSetStream(handle, stream));
+  const float one = 1.0f, zero = 0.0f;
+  CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(f),
+                           static_cast<int>(n), static_cast<int>(k), &one, weight,
+                           static_cast<int>(k), in.data, static_cast<int>(in.batch_stride), &zero,
+                           out.data, static_cast<int>(out.batch_stride)));
+  if (attrs.has_bias) BiasActivationForward(out, bias, Activation::kNone, stream);
+}
+
+}  // namespace cuda
+}  // namespace incept
