@@ -26,7 +26,13 @@ class HostExecutable : public Executable {
       }
       params_.push_back(std::move(params));
     }
-    arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
+    try {
+      arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
+    } catch (const std::exception&) {  // bad_alloc or length_error
+      throw Error("host backend: cannot allocate the " +
+                  std::to_string(plan_.arena_bytes >> 20) +
+                  " MiB activation arena this batch needs; use a smaller batch");
+    }
     ComputeDeaths();
   }
 

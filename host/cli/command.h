@@ -19,6 +19,7 @@ struct Command {
 int RunInfo(const Args& args);
 int RunRun(const Args& args);
 int RunPlan(const Args& args);
+int RunBench(const Args& args);
 
 const std::vector<Command>& Commands();
 

@@ -11,6 +11,7 @@ const std::vector<Command>& Commands() {
       {"info", "layers, shapes, parameters and multiply-adds of a model", RunInfo},
       {"run", "run a model on images or an .npy batch, print the top classes", RunRun},
       {"plan", "fusions, stream schedule and memory plan of a model", RunPlan},
+      {"bench", "throughput and latency per batch size", RunBench},
   };
   return commands;
 }

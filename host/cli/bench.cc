@@ -1,0 +1,124 @@
+// incept bench MODEL [--backend host|cuda|auto] [--batch 1,8] [--iterations N] [--warmup N]
+//                    [--streams S] [--no-optimize] [--baseline] [--json]
+// Throughput and latency percentiles per batch size. With --baseline, the unfused,
+// single-stream plan is measured in the same run and the speed-up reported as a ratio.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "host/cli/cli_app.h"
+#include "host/cli/model_loading.h"
+#include "host/engine.h"
+
+namespace incept::cli {
+namespace {
+
+struct Measurement {
+  int batch;
+  std::string backend, variant;
+  double images_per_second, p50, p90, p99;
+};
+
+double Percentile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(q * (v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, int iterations,
+                    const std::string& variant) {
+  Tensor input = LoadInput(graph, "", {}, batch);
+  for (int i = 0; i < warmup; ++i) engine.Run(input);  // the first run also plans
+  std::vector<double> ms;
+  for (int i = 0; i < iterations; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    engine.Run(input);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+    std::fprintf(stderr, "\r%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
+  }
+  std::fprintf(stderr, "\n");
+  double total = 0;
+  for (double t : ms) total += t;
+  return {batch,
+          engine.backend_name(),
+          variant,
+          batch * iterations / (total / 1000.0),
+          Percentile(ms, 0.5),
+          Percentile(ms, 0.9),
+          Percentile(ms, 0.99)};
+}
+
+}  // namespace
+
+int RunBench(const Args& args) {
+  CLI::App app("Measure throughput and latency per batch size.", "bench");
+  std::string model, weights, backend = "auto";
+  std::vector<int> batches = {1, 8};
+  int iterations = 10, warmup = 2, streams = 4;
+  bool json_out = false, no_optimize = false, baseline = false;
+  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
+  app.add_option("--backend", backend, "host, cuda or auto")
+      ->check(CLI::IsMember({"host", "cuda", "auto"}));
+  app.add_option("--batch", batches, "batch sizes, e.g. 1,8,64")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1 << 16));
+  app.add_option("--iterations", iterations, "timed runs per batch size")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--warmup", warmup, "untimed runs first")->check(CLI::Range(1, 1000));
+  app.add_option("--streams", streams, "most concurrent streams")->check(CLI::Range(1, 64));
+  app.add_flag("--no-optimize", no_optimize, "run the graph as loaded");
+  app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
+  app.add_flag("--json", json_out, "print JSON results");
+  if (int code = Parse(app, args); code >= 0) return code;
+
+  LoadedModel m = LoadModel(model, weights);
+  std::vector<std::pair<std::string, EngineOptions>> variants;
+  EngineOptions ours{backend, !no_optimize, streams};
+  variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
+  if (baseline) variants.push_back({"baseline", EngineOptions{backend, false, 1}});
+
+  std::vector<Measurement> results;
+  for (const auto& [name, options] : variants) {
+    Engine engine(m.graph, m.weights, options);
+    if (!engine.fallback_reason().empty())
+      std::fprintf(stderr, "note: running on the host backend: %s\n",
+                   engine.fallback_reason().c_str());
+    for (int batch : batches)
+      results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));
+  }
+
+  auto speedup = [&](const Measurement& r) {
+    for (const Measurement& b : results)
+      if (b.variant == "baseline" && b.batch == r.batch && r.variant != "baseline")
+        return r.images_per_second / b.images_per_second;
+    return 0.0;
+  };
+  if (json_out) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Measurement& r : results) {
+      nlohmann::json j = {{"batch", r.batch},
+                          {"backend", r.backend},
+                          {"variant", r.variant},
+                          {"images_per_second", r.images_per_second},
+                          {"latency_ms", {{"p50", r.p50}, {"p90", r.p90}, {"p99", r.p99}}}};
+      if (double s = speedup(r); s > 0) j["speedup_vs_baseline"] = s;
+      list.push_back(j);
+    }
+    std::printf("%s\n", nlohmann::json{{"model", model}, {"results", list}}.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-12s %-8s %6s %12s %10s %10s %10s %9s\n", "variant", "backend", "batch", "images/s",
+              "p50 ms", "p90 ms", "p99 ms", "speed-up");
+  for (const Measurement& r : results) {
+    double s = speedup(r);
+    std::printf("%-12s %-8s %6d %12.1f %10.2f %10.2f %10.2f %9s\n", r.variant.c_str(),
+                r.backend.c_str(), r.batch, r.images_per_second, r.p50, r.p90, r.p99,
+                s > 0 ? (std::to_string(s).substr(0, 4) + "x").c_str() : "");
+  }
+  return 0;
+}
+
+}  // namespace incept::cli
