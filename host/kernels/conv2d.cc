@@ -116,7 +116,7 @@ void Conv2dForward(ConstTensorView in, const float* weight, const float* bias,
   const bool across_images =
       threads > 1 && batch >= threads && (batch % threads == 0 || batch >= 4 * threads);
   if (across_images) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic, 1)
     for (int64_t n = 0; n < batch; ++n)
       ConvImage(in.image(n), in.shape, weight, bias, attrs, out.image(n), out.shape);
   } else {

@@ -109,7 +109,7 @@ void SgemmWithKernel(const GemmKernel& kernel, const GemmProblem& p) {
 #pragma omp parallel num_threads(team) if (team > 1)
   {
     float* space = PackingSpace(packed_a + packed_b);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
     for (int64_t t = 0; t < tasks; ++t)
       kernel.run(p, TaskAt(split, p, kernel, t), space, space + packed_a);
   }
