@@ -5,6 +5,7 @@
 
 #include "graph/error.h"
 #include "host/io/file_bytes.h"
+#include "host/io/jpeg_guard.h"
 
 // stb_image, compiled here with internal linkage so that no other copy can clash with it.
 #if __has_include(<stb/stb_image.h>)
@@ -13,6 +14,15 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
 #define STBI_FAILURE_USERMSG
+// stb 2.27 asserts on some corrupt JPEGs (its huff_decode sanity check); the library must
+// not abort, so a failed check becomes an Error (stb's buffers for that image leak).
+#define STBI_ASSERT(condition) \
+  ((condition) ? (void)0 : throw ::incept::Error("stb_image internal check failed: " #condition))
+// The formats an image classifier meets; fewer decoders, less attack surface.
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_PNM
 #include <stb/stb_image.h>
 #else
 #define INCEPT_HAVE_STB_IMAGE 0
@@ -39,7 +49,14 @@ PlanarImage8 DecodeImage8(const uint8_t* data, size_t size, const std::string& s
   if (size > static_cast<size_t>(std::numeric_limits<int>::max())) {
     throw Error(source + ": cannot decode image: larger than 2 GiB");
   }
+  CheckJpegHuffmanTables(data, size, source);
   int width = 0, height = 0, channels_in_file = 0;
+  if (stbi_info_from_memory(data, static_cast<int>(size), &width, &height, &channels_in_file) &&
+      int64_t{width} * height > kMaxImagePixels) {
+    throw Error(source + ": image is " + std::to_string(width) + "x" + std::to_string(height) +
+                " pixels, more than the limit of " + std::to_string(kMaxImagePixels) +
+                " (PIL's decompression-bomb limit)");
+  }
   std::unique_ptr<stbi_uc, StbFree> decoded(stbi_load_from_memory(
       data, static_cast<int>(size), &width, &height, &channels_in_file, kRgb));
   if (!decoded) throw Error(source + ": cannot decode image: " + stbi_failure_reason());

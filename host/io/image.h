@@ -1,5 +1,6 @@
-// Image input: decode (PNG, JPEG, BMP, GIF, TGA, PSD, HDR, PIC, PNM through stb_image) to
-// RGB, and torchvision's ImageNet preprocessing (host/io/imagenet_preprocess.h).
+// Image input: decode (JPEG, PNG, BMP, PNM through stb_image; JPEG Huffman tables checked
+// first, host/io/jpeg_guard.h) to RGB, and torchvision's ImageNet preprocessing
+// (host/io/imagenet_preprocess.h).
 //
 // Grey images are replicated to RGB and alpha is dropped (no compositing), as PIL's
 // convert("RGB") does; 16-bit PNGs keep their high byte. JPEG decoding is stb's, whose
@@ -17,6 +18,10 @@
 #include "host/io/pil_resize.h"
 
 namespace incept {
+
+// Larger images are refused before decoding (a small file can claim a huge size): PIL's
+// decompression-bomb limit, 2 x Image.MAX_IMAGE_PIXELS.
+constexpr int64_t kMaxImagePixels = 178'956'970;
 
 // Whether this build decodes images (stb_image was found when it was compiled); without
 // it, the decoding functions throw Error saying so.

@@ -134,6 +134,34 @@ TEST(ImageDecode, CorruptOrEmptyImagesRaiseError) {
              "is a directory");
 }
 
+// A DHT segment whose 16 code counts total 272 (> 256) would make stb 2.27 write past its
+// Huffman table: refused before stb sees it, also behind 0xFF fill bytes.
+TEST(ImageDecode, JpegHuffmanTableWithTooManyCodesIsRefused) {
+  REQUIRE_DECODER();
+  const size_t codes = 16 * 17;
+  std::string dht = "\xff\xc4";
+  const size_t length = 2 + 1 + 16 + codes;
+  dht += static_cast<char>(length >> 8);
+  dht += static_cast<char>(length & 0xff);
+  dht += '\0';  // class 0, table 0
+  dht += std::string(16, '\x11');
+  dht += std::string(codes, '\x01');
+  TempDir dir;
+  for (const std::string& start : {std::string("\xff\xd8"), std::string("\xff\xff\xff\xd8")}) {
+    WriteText(dir.File("bad.jpg"), start + dht + "\xff\xd9");
+    EXPECT_HAS(ErrorOf([](const std::string& p) { LoadImageTensor(p); }, dir.File("bad.jpg")),
+               "bad.jpg: corrupt JPEG: Huffman table holds 272 codes (at most 256)");
+  }
+}
+
+TEST(ImageDecode, HugeImagesAreRefusedBeforeDecoding) {
+  REQUIRE_DECODER();
+  TempDir dir;
+  WriteText(dir.File("bomb.ppm"), "P6\n20000 10000\n255\n");
+  EXPECT_HAS(ErrorOf([](const std::string& p) { LoadImageTensor(p); }, dir.File("bomb.ppm")),
+             "bomb.ppm: image is 20000x10000 pixels, more than the limit");
+}
+
 // ---- Pillow's bilinear resize -------------------------------------------------------------
 
 PlanarImage8 Row(const std::vector<uint8_t>& values) {
