@@ -85,14 +85,21 @@ void CheckProblem(const GemmProblem& p) {
 
 }  // namespace
 
+std::vector<const GemmKernel*> SupportedGemmKernels() {
+  std::vector<const GemmKernel*> kernels;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (Avx512GemmKernel() && __builtin_cpu_supports("avx512f"))
+    kernels.push_back(Avx512GemmKernel());
+  if (Avx2GemmKernel() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    kernels.push_back(Avx2GemmKernel());
+#endif
+  kernels.push_back(GenericGemmKernel());
+  return kernels;
+}
+
 const GemmKernel& BestGemmKernel() {
-  static const GemmKernel* const best = [] {
-    __builtin_cpu_init();
-    if (Avx512GemmKernel() && __builtin_cpu_supports("avx512f")) return Avx512GemmKernel();
-    if (Avx2GemmKernel() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      return Avx2GemmKernel();
-    return GenericGemmKernel();
-  }();
+  static const GemmKernel* const best = SupportedGemmKernels().front();
   return *best;
 }
 

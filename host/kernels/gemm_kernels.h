@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "host/kernels/gemm.h"
 
@@ -39,6 +40,9 @@ struct GemmKernel {
 const GemmKernel* Avx512GemmKernel();
 const GemmKernel* Avx2GemmKernel();
 const GemmKernel* GenericGemmKernel();
+
+// The kernels this CPU runs, best first (never empty: the generic one always runs).
+std::vector<const GemmKernel*> SupportedGemmKernels();
 
 // The best kernel this CPU runs (chosen once).
 const GemmKernel& BestGemmKernel();

@@ -72,8 +72,10 @@ void Pool(const ConstTensorView& in, const PoolAttrs& a, const TensorView& out) 
           float s = 0.0f;
           for (int64_t iy = y_begin; iy < y_end; ++iy)
             for (int64_t ix = x_begin; ix < x_end; ++ix) s += src[iy * wd + ix];
-          const int64_t count = a.count_include_pad ? (y1_padded - y0) * (x1_padded - x0)
-                                                    : (y_end - y_begin) * (x_end - x_begin);
+          // Spans clamped at 0: with asymmetric padding a window may lie wholly in the padding.
+          auto span = [](int64_t begin, int64_t end) { return std::max<int64_t>(end - begin, 0); };
+          const int64_t count = a.count_include_pad ? span(y0, y1_padded) * span(x0, x1_padded)
+                                                    : span(y_begin, y_end) * span(x_begin, x_end);
           dst[y * out.shape.w + x] = count > 0 ? s / static_cast<float>(count) : 0.0f;
         }
       }

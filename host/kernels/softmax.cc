@@ -14,6 +14,7 @@ void SoftmaxForward(ConstTensorView in, TensorView out) {
     throw Error("SoftmaxForward: input " + in.shape.str() + " != output " + out.shape.str());
   }
   const int64_t channels = in.shape.c, pixels = in.shape.plane();
+  if (channels == 0) return;
   const int64_t positions = in.shape.n * pixels;
 #pragma omp parallel for schedule(static) if (in.shape.elements() > 65536)
   for (int64_t position = 0; position < positions; ++position) {

@@ -24,16 +24,6 @@ std::vector<float> Random(size_t count, unsigned seed) {
   return v;
 }
 
-std::vector<const GemmKernel*> SupportedKernels() {
-  __builtin_cpu_init();
-  std::vector<const GemmKernel*> kernels{GenericGemmKernel()};
-  if (Avx2GemmKernel() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    kernels.push_back(Avx2GemmKernel());
-  if (Avx512GemmKernel() && __builtin_cpu_supports("avx512f"))
-    kernels.push_back(Avx512GemmKernel());
-  return kernels;
-}
-
 struct Case {
   int64_t m, n, k;
   bool transpose_a, transpose_b, row_bias, col_bias, relu;
@@ -95,14 +85,14 @@ const Case kCases[] = {
 };
 
 TEST(Sgemm, EveryKernelMatchesTheTripleLoop) {
-  for (const GemmKernel* kernel : SupportedKernels())
+  for (const GemmKernel* kernel : SupportedGemmKernels())
     for (const Case& c : kCases) Check(*kernel, c);
 }
 
 TEST(Sgemm, EveryKernelWorksOnOneAndOnTwoThreadsAndInsideAParallelRegion) {
   const int saved = omp_get_max_threads();
   const Case c{150, 600, 300, false, false, true, false, true};
-  for (const GemmKernel* kernel : SupportedKernels()) {
+  for (const GemmKernel* kernel : SupportedGemmKernels()) {
     omp_set_num_threads(1);
     Check(*kernel, c);
     omp_set_num_threads(2);
