@@ -7,10 +7,24 @@
 #include "graph/memory_plan.h"
 #include "graph/schedule.h"
 #include "graph/shape_inference.h"
+#include "graph/stats.h"
 #include "host/host_backend.h"
 
 namespace incept {
 namespace {
+
+// Names of the tensors in `weights` that no node on the inference path reads.
+std::vector<std::string> UnusedWeights(const Graph& graph, const WeightMap& weights) {
+  std::vector<bool> live = ReachableFrom(graph, graph.outputs);
+  std::set<std::string> used;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (live[i])
+      for (const auto& [role, tensor] : graph.nodes[i].params) used.insert(tensor);
+  std::vector<std::string> unused;
+  for (const auto& [name, tensor] : weights)
+    if (!used.count(name)) unused.push_back(name);
+  return unused;
+}
 
 // Keeps only the tensors the graph names (after folding, the BatchNorm statistics and the
 // unfolded conv weights are no longer needed).
@@ -37,6 +51,7 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (options_.streams < 1) throw Error("streams must be >= 1");
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
+  unused_weights_ = UnusedWeights(graph_, weights_);
   if (options_.optimize) {
     report_ = OptimizeGraph(graph_, weights_);
   } else {

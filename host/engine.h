@@ -55,6 +55,9 @@ class Engine {
   // Why "auto" fell back to the host ("" if it did not).
   const std::string& fallback_reason() const { return fallback_reason_; }
   const PassReport& pass_report() const { return report_; }
+  // Tensors of the given weights that the inference graph does not use (aux heads,
+  // BatchNorm's num_batches_tracked, ...), sorted; reported, not an error.
+  const std::vector<std::string>& unused_weights() const { return unused_weights_; }
   const Graph& optimized_graph() const { return graph_; }
 
  private:
@@ -64,6 +67,7 @@ class Engine {
   PassReport report_;
   std::unique_ptr<Backend> backend_;
   std::string backend_name_, fallback_reason_;
+  std::vector<std::string> unused_weights_;
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, std::unique_ptr<Prepared>> prepared_;
 };
 

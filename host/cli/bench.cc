@@ -83,9 +83,7 @@ int RunBench(const Args& args) {
   std::vector<Measurement> results;
   for (const auto& [name, options] : variants) {
     Engine engine(m.graph, m.weights, options);
-    if (!engine.fallback_reason().empty())
-      std::fprintf(stderr, "note: running on the host backend: %s\n",
-                   engine.fallback_reason().c_str());
+    PrintEngineNotes(engine);
     for (int batch : batches)
       results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));
   }

@@ -6,6 +6,7 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
+#include "host/engine.h"
 #include "host/io/image.h"
 #include "host/io/npy.h"
 #include "host/io/safetensors.h"
@@ -56,6 +57,19 @@ Tensor LoadInput(const Graph& graph, const std::string& npy_path,
     throw Error("input has " + std::to_string(input.dims[1]) + " channels, the model takes " +
                 std::to_string(model_shape.c));
   return input;
+}
+
+void PrintEngineNotes(const Engine& engine) {
+  if (!engine.fallback_reason().empty())
+    std::fprintf(stderr, "note: running on the host backend: %s\n",
+                 engine.fallback_reason().c_str());
+  const std::vector<std::string>& unused = engine.unused_weights();
+  if (unused.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < unused.size() && i < 4; ++i) list += (i ? ", " : "") + unused[i];
+  if (unused.size() > 4) list += ", ... (" + std::to_string(unused.size() - 4) + " more)";
+  std::fprintf(stderr, "note: %zu weight tensors are not used by the inference graph: %s\n",
+               unused.size(), list.c_str());
 }
 
 std::vector<std::string> LoadClassNames(const std::string& model_path) {

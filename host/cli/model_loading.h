@@ -8,6 +8,10 @@
 #include "graph/graph.h"
 #include "graph/tensor.h"
 
+namespace incept {
+class Engine;
+}
+
 namespace incept::cli {
 
 struct LoadedModel {
@@ -25,6 +29,9 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
 // or, with neither, a seeded random batch of `batch` images of the model's input size.
 Tensor LoadInput(const Graph& graph, const std::string& npy_path,
                  const std::vector<std::string>& images, int batch, uint64_t seed = 1);
+
+// Prints the engine's notices on stderr: the host fallback, unused weight tensors.
+void PrintEngineNotes(const Engine& engine);
 
 // The ImageNet class names (model_zoo/imagenet_classes.txt next to the model, or the one
 // in the source tree); empty if not found.

@@ -56,9 +56,7 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   Engine engine(std::move(m.graph), std::move(m.weights), options);
-  if (!engine.fallback_reason().empty())
-    std::fprintf(stderr, "note: running on the host backend: %s\n",
-                 engine.fallback_reason().c_str());
+  PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
   std::vector<Tensor> outputs = engine.Run(input, RunOptions{poison});
   double ms =

@@ -107,3 +107,21 @@ TEST(Engine, UnknownBackendIsAnError) {
 
 }  // namespace
 }  // namespace incept
+
+namespace incept {
+namespace {
+
+TEST(Engine, ReportsUnusedTensors) {
+  Graph graph = LoadGraph(kTorchvision);
+  WeightMap weights = RandomWeights(graph);  // includes the aux heads' tensors
+  weights["conv1.bn.num_batches_tracked"] = Tensor(std::vector<int64_t>{});
+  Engine engine(graph, weights, EngineOptions{"host"});
+  const auto& unused = engine.unused_weights();
+  EXPECT_NE(std::find(unused.begin(), unused.end(), "conv1.bn.num_batches_tracked"), unused.end());
+  EXPECT_NE(std::find(unused.begin(), unused.end(), "aux1.fc2.weight"), unused.end());
+  EXPECT_EQ(std::find(unused.begin(), unused.end(), "fc.weight"), unused.end());
+  EXPECT_EQ(std::find(unused.begin(), unused.end(), "conv1.bn.running_var"), unused.end());
+}
+
+}  // namespace
+}  // namespace incept
