@@ -1,0 +1,65 @@
+// The CUDA backend (DESIGN.md §5): "cuda" in the backend registry.
+//
+//   Backend    CudaBackend: says why it cannot run (no device) without aborting; uploads a
+//              model's weights once (DeviceWeights, shared by every context compiled from
+//              the same weights: one Engine's plans for every input shape share one copy)
+//   Executable CudaContext (cuda/cuda_context.h): its own arena, streams, events, handles,
+//              cuDNN algorithms and CUDA graph
+//
+// Embedding beyond the Engine (several contexts on one set of weights, one per thread,
+// each enqueued on the caller's stream):
+//
+//   auto backend = std::make_unique<cuda::CudaBackend>();
+//   auto weights = backend->Upload(weight_map);            // once
+//   auto ctx = backend->CreateContext(graph, plan, weights);  // per thread
+//   ctx->Enqueue(device_input, device_output, stream);
+//
+// Registration: RegisterCudaBackend() (idempotent), which a static registrar in this
+// library also calls; the CLI links incept_cuda as a whole archive so it stays.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cuda/cuda_context.h"
+#include "cuda/device_weights.h"
+#include "graph/backend.h"
+
+namespace incept {
+namespace cuda {
+
+class CudaBackend : public Backend {
+ public:
+  explicit CudaBackend(ContextOptions options = {});
+
+  std::string name() const override { return "cuda"; }
+  // "" when a CUDA device is usable, else "no CUDA device (cudaGetDeviceCount: <reason>)".
+  // Never throws or aborts (a machine without a driver is a normal answer).
+  std::string Unavailable() const override;
+  // Uploads `weights` unless the last upload had the same content, then builds a context.
+  std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
+                                      const Plan& plan) override;
+
+  // The device copy of `weights` (reused while their content is the same). Thread-safe.
+  std::shared_ptr<const DeviceWeights> Upload(const WeightMap& weights);
+  // A new context on already uploaded weights. Thread-safe.
+  std::unique_ptr<CudaContext> CreateContext(const Graph& graph, const Plan& plan,
+                                             std::shared_ptr<const DeviceWeights> weights) const;
+
+  const ContextOptions& options() const { return options_; }
+
+ private:
+  const ContextOptions options_;
+  std::mutex mutex_;  // guards the cached upload
+  std::shared_ptr<const DeviceWeights> cached_;
+};
+
+std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options = {});
+
+}  // namespace cuda
+
+// Registers "cuda" with the backend registry (idempotent).
+void RegisterCudaBackend();
+
+}  // namespace incept

@@ -1,0 +1,114 @@
+// CudaContext: one execution context of a planned graph on the GPU (TensorRT's context:
+// the weights are shared, everything mutable is its own).
+//
+// Owns: one device arena (one cudaMalloc of plan.arena_bytes; each value at its planned
+// offset, a concat slice strided over its root's images), the plan's streams (stream 0
+// stands for the caller's stream) and events, one cuDNN and one cuBLAS handle per stream,
+// each stream's cuDNN workspace (one cudaMalloc for all, sized by the algorithms chosen
+// when the context is built) and its small constants. Nothing is allocated per inference.
+//
+// Building a context binds every node (cuDNN descriptors and algorithm, device pointers),
+// runs the plan once eagerly (on a zeroed arena: lazy library initialisation happens here,
+// not in a capture) and then, unless ContextOptions::use_cuda_graph is false, captures
+// the whole plan once (the steps of all streams in plan.order, the plan's events forking
+// and joining them) into a CUDA graph. An inference then is: input copy, one
+// cudaGraphLaunch, output copy. If capture fails, the context runs eagerly and says why
+// (graph_fallback_reason()).
+//
+// Threads: a context runs one inference at a time; use one context per thread. Contexts
+// on one DeviceWeights may run concurrently from several threads: there is no global
+// mutable state.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cuda/cuda_graph.h"
+#include "cuda/cudnn_conv.h"
+#include "cuda/device_arena.h"
+#include "cuda/device_weights.h"
+#include "cuda/handles.h"
+#include "cuda/node_launch.h"
+#include "cuda/stream.h"
+#include "graph/backend.h"
+#include "graph/graph.h"
+#include "graph/plan.h"
+
+namespace incept {
+namespace cuda {
+
+struct ContextOptions {
+  bool use_cuda_graph = true;       // false: launch every step eagerly (debugging, benchmarks)
+  ConvMath math = ConvMath::kFp32;  // kFp32: no TF32 anywhere
+  size_t max_conv_workspace_bytes = size_t{64} << 20;  // per conv (cuDNN algorithm limit)
+};
+
+class CudaContext : public Executable {
+ public:
+  // `graph` with shapes inferred, `plan` its fp32 memory plan, `weights` holding every
+  // parameter it names (uploaded on the current device, which the context uses).
+  CudaContext(const Graph& graph, const Plan& plan, std::shared_ptr<const DeviceWeights> weights,
+              const ContextOptions& options = {});
+  ~CudaContext() override;
+  CudaContext(const CudaContext&) = delete;
+  CudaContext& operator=(const CudaContext&) = delete;
+
+  // Host in, host out: copies `input` (N, C, H, W) into the arena, replays the plan and
+  // returns the graph outputs; synchronous. options.poison fills the arena with NaN first.
+  std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) override;
+
+  // The service entry point, asynchronous on the caller's stream:
+  //   device_input   input_shape().elements() floats, dense NCHW, device memory
+  //   device_output  output_elements() floats, device memory: the graph outputs in
+  //                  graph.outputs order, each dense NCHW, back to back
+  // Everything is ordered after the work already queued on `caller_stream` and work queued
+  // there afterwards sees the outputs (the CUDA graph is launched on `caller_stream`
+  // itself; eagerly, the plan's streams wait on an event recorded there, and it waits on
+  // their end). Successive calls on one context must be ordered (e.g. the same stream):
+  // they share the arena. No host synchronisation, no allocation.
+  void Enqueue(const float* device_input, float* device_output, cudaStream_t caller_stream);
+
+  const Shape& input_shape() const;
+  std::vector<Shape> output_shapes() const;
+  int64_t output_elements() const;
+  bool uses_cuda_graph() const { return captured_.valid(); }
+  const std::string& graph_fallback_reason() const { return graph_fallback_reason_; }
+  size_t graph_node_count() const { return captured_.node_count(); }
+  size_t arena_bytes() const { return arena_.size(); }
+  size_t workspace_bytes() const { return workspace_.size(); }
+  int num_streams() const { return static_cast<int>(streams_.size()); }
+
+ private:
+  simt::TensorRef Ref(int node) const;
+  void BindNodes(const ContextOptions& options);
+  void AllocateWorkspaces();
+  void EnqueuePlan();                // every step of every stream, in plan.order
+  void Replay(cudaStream_t stream);  // the graph, or the eager plan joined with `stream`
+  void CopyOutputs(float* destination, cudaMemcpyKind kind, cudaStream_t stream) const;
+
+  const Graph graph_;
+  const Plan plan_;
+  const GraphViews views_;
+  const std::shared_ptr<const DeviceWeights> weights_;
+  int device_ = 0;
+  int input_node_ = -1;
+  std::vector<int> output_nodes_;
+
+  // Declaration order is destruction order reversed: handles go before their streams.
+  std::vector<Stream> streams_;
+  std::vector<Event> events_;
+  Event caller_ready_, plan_done_;  // eager Enqueue on a caller's stream
+  std::vector<std::unique_ptr<CudnnHandle>> cudnn_;
+  std::vector<std::unique_ptr<CublasHandle>> cublas_;
+  DeviceArena arena_;
+  DeviceArena workspace_;
+  DeviceConstants constants_;
+  std::vector<StreamResources> resources_;  // per stream
+  std::vector<BoundNode> nodes_;            // per graph node; empty if not launched
+  CapturedGraph captured_;
+  std::string graph_fallback_reason_;
+};
+
+}  // namespace cuda
+}  // namespace incept
