@@ -2,6 +2,7 @@
 // host oracle on the same plan, and the skip without a device (tests/cuda/gpu_test_util.h).
 #pragma once
 
+#include <cstdlib>
 #include <string>
 
 #include "cuda/cuda_backend.h"
@@ -16,9 +17,15 @@
 
 namespace incept::cuda_test {
 
-inline const std::string kTorchvision =
-    std::string(INCEPT_SOURCE_DIR) + "/model_zoo/googlenet_torchvision.json";
-inline const std::string kCaffe = std::string(INCEPT_SOURCE_DIR) + "/model_zoo/googlenet.json";
+// The source tree: $INCEPT_SOURCE_DIR when set (a build carried to another machine, where
+// the tree lies elsewhere; perf/gpu_check.sh sets it), else where the build was configured.
+inline std::string SourceDir() {
+  const char* env = std::getenv("INCEPT_SOURCE_DIR");
+  return env && *env ? env : INCEPT_SOURCE_DIR;
+}
+
+inline const std::string kTorchvision = SourceDir() + "/model_zoo/googlenet_torchvision.json";
+inline const std::string kCaffe = SourceDir() + "/model_zoo/googlenet.json";
 
 // GPU fp32 vs host (DESIGN.md §7).
 constexpr double kFp32Tolerance = 1e-4;

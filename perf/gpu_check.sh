@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# perf/gpu_check.sh: the one command for a lent GPU machine (DESIGN.md §8), about 5 minutes.
+#
+#   perf/gpu_check.sh [BUILD_DIR]          on the GPU machine, from anywhere in the repo
+#   perf/gpu_check.sh --pack BUILD [DEST]  here: copy only what a GPU run needs (the CLI, the
+#                                          gpu test executables, CMakeCache.txt; ~15 MB) from
+#                                          a CUDA build into DEST (default build-gpu) to carry
+#
+# Steps, each bounded by a timeout, all logs under $OUT (default ./gpu_check_out):
+#   1. the GPU (nvidia-smi -L); cuDNN/cuBLAS/cudart from PyTorch's pip packages
+#      (python3's nvidia.* packages) put on LD_LIBRARY_PATH, printed
+#   2. the build: BUILD_DIR (default build-gpu) if it holds host/incept, else cmake + nvcc
+#      (-DCMAKE_CUDA_ARCHITECTURES=90, -j16); stops with a clear message if they are missing
+#   3. every gpu-labelled test executable (tests/cuda/*_test.cc -> tests/test_cuda_*_test)
+#   4. end to end: incept run --backend cuda vs --backend host on one .npy input, both
+#      GoogLeNets, relative L2 (fp32 target <= 1e-4)
+#   5. one inference under compute-sanitizer --tool memcheck, if present
+#   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
+#   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
+#      batch 1 and 64
+#   8. a short table, printed last (also $OUT/summary.md)
+# Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+
+if [[ ${1:-} == --pack ]]; then
+  src=${2:?usage: perf/gpu_check.sh --pack BUILD [DEST]}
+  dest=${3:-build-gpu}
+  [[ -x $src/host/incept ]] || { echo "gpu_check: $src/host/incept is missing: build the CLI and the tests/cuda targets first" >&2; exit 4; }
+  rm -rf "$dest" && mkdir -p "$dest/host" "$dest/tests"
+  cp "$src/host/incept" "$dest/host/"
+  cp "$src"/tests/test_cuda_*_test "$dest/tests/" 2>/dev/null
+  cp "$src/CMakeCache.txt" "$dest/" 2>/dev/null
+  echo "gpu_check: packed $(ls "$dest/tests" | wc -l) test executables and the CLI into $dest ($(du -sh "$dest" | cut -f1))"
+  exit 0
+fi
+
+BUILD=${1:-build-gpu}
+OUT=${OUT:-$ROOT/gpu_check_out}
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/gpu_check.XXXXXX)  # scratch: inputs, outputs (only logs go to $OUT)
+trap 'rm -rf "$WORK"' EXIT
+ENV_LOG=$OUT/env.txt
+CHECKS=$OUT/checks.log
+: >"$ENV_LOG"
+: >"$CHECKS"
+say() { echo "gpu_check: $*" | tee -a "$ENV_LOG" >&2; }
+STATUS=0
+
+# ---- 1. the GPU and the libraries ------------------------------------------------------
+if ! command -v nvidia-smi >/dev/null 2>&1; then
+  say "no NVIDIA GPU here: nvidia-smi is not installed. Run this on the lent GPU machine."
+  exit 3
+fi
+if ! timeout 60 nvidia-smi -L >>"$ENV_LOG" 2>&1 || ! grep -q '^GPU ' "$ENV_LOG"; then
+  say "no usable NVIDIA GPU: nvidia-smi -L said: $(tail -n 2 "$ENV_LOG" | tr '\n' ' ')"
+  exit 3
+fi
+CARD=$(grep -m1 '^GPU ' "$ENV_LOG" | sed -e 's/^GPU [0-9]*: //' -e 's/ (UUID.*//')
+say "card: $CARD"
+timeout 30 nvidia-smi --query-gpu=driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv >>"$ENV_LOG" 2>&1
+
+PY=$(command -v python3 || true)
+LIBDIRS=""
+if [[ -n $PY ]]; then
+  LIBDIRS=$(timeout 60 "$PY" - <<'EOF' 2>>"$ENV_LOG"
+import glob, os
+dirs = []
+try:
+    import nvidia
+    bases = list(nvidia.__path__)
+except Exception:
+    bases = []
+for base in bases:
+    for pattern in ("libcudnn.so*", "libcublas.so*", "libcublasLt.so*", "libcudart.so*"):
+        for f in sorted(glob.glob(os.path.join(base, "**", pattern), recursive=True)):
+            d = os.path.dirname(f)
+            if d not in dirs:
+                dirs.append(d)
+print(":".join(dirs))
+EOF
+  )
+  for pkg in cudnn cublas; do
+    where=$(timeout 30 "$PY" -c "import nvidia.$pkg as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])" 2>/dev/null)
+    say "python3 nvidia.$pkg: ${where:-not installed}"
+  done
+fi
+for d in /usr/local/cuda/lib64 /usr/local/cuda/lib; do [[ -d $d ]] && LIBDIRS=${LIBDIRS:+$LIBDIRS:}$d; done
+export LD_LIBRARY_PATH=${LIBDIRS}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+say "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+export PATH=$PATH:/usr/local/cuda/bin
+export INCEPT_SOURCE_DIR=$ROOT  # the tests find model_zoo/ here, wherever they were built
+
+# ---- 2. the build ------------------------------------------------------------------------
+INCEPT=$BUILD/host/incept
+if [[ -x $INCEPT ]]; then
+  say "using the build in $BUILD"
+else
+  missing=""
+  command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
+  command -v nvcc >/dev/null 2>&1 || missing="$missing nvcc"
+  if [[ -n $missing ]]; then
+    say "no build in $BUILD (no $INCEPT) and cannot build here: missing$missing. Carry a build (perf/gpu_check.sh --pack BUILD build-gpu on the dev machine)."
+    exit 4
+  fi
+  # cuDNN from pip: give CMake a root with include/ and an unversioned lib/libcudnn.so.
+  CUDNN_ARG=""
+  lib=$(IFS=:; for d in $LD_LIBRARY_PATH; do ls "$d"/libcudnn.so* 2>/dev/null; done | head -n1)
+  if [[ -n $lib && -d $(dirname "$lib")/../include ]]; then
+    mkdir -p /tmp/incept-cudnn/lib
+    ln -sf "$lib" /tmp/incept-cudnn/lib/libcudnn.so
+    ln -sfn "$(cd "$(dirname "$lib")/../include" && pwd)" /tmp/incept-cudnn/include
+    CUDNN_ARG=-DCUDNN_ROOT=/tmp/incept-cudnn
+  fi
+  say "building in $BUILD (log: $OUT/build.log)"
+  if ! timeout 420 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+      -DINCEPT_CUDA=ON $CUDNN_ARG >"$OUT/build.log" 2>&1 ||
+     ! timeout 420 cmake --build "$BUILD" -j16 >>"$OUT/build.log" 2>&1; then
+    say "the build failed; last lines of $OUT/build.log:"
+    tail -n 15 "$OUT/build.log" >&2
+    exit 4
+  fi
+fi
+ldd "$INCEPT" | grep -E 'cudnn|cublas|cudart|not found' >>"$ENV_LOG"
+if ldd "$INCEPT" | grep -q 'not found'; then
+  say "libraries not found for $INCEPT:"
+  ldd "$INCEPT" | grep 'not found' >&2
+  exit 5
+fi
+say "libraries used: $(ldd "$INCEPT" | grep -E 'cudnn|cublas|cudart' | awk '{print $3}' | tr '\n' ' ')"
+GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+# ---- 3. gpu tests ---------------------------------------------------------------------------
+TESTS_LOG=$OUT/gpu_tests.log
+: >"$TESTS_LOG"
+BROKEN=0  # test executables that exited non-zero (failures, crashes, timeouts)
+for t in "$BUILD"/tests/test_cuda_*_test; do
+  [[ -x $t ]] || continue
+  say "test $(basename "$t")"
+  echo "===== $(basename "$t")" >>"$TESTS_LOG"
+  timeout 300 "$t" >>"$TESTS_LOG" 2>&1 || {
+    echo "===== exit status $? for $(basename "$t")" >>"$TESTS_LOG"
+    STATUS=1
+    BROKEN=$((BROKEN + 1))
+  }
+done
+
+# ---- 4. end to end, cuda vs host -------------------------------------------------------------
+NPY=$WORK
+# Pure-Python .npy I/O (numpy may be absent): random normal input, relative L2 of outputs.
+cat >"$NPY/npy.py" <<'EOF'
+import array, ast, math, random, struct, sys
+
+def save(path, dims, values):
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % (
+        ", ".join(map(str, dims)) + ("," if len(dims) == 1 else ""))
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        array.array("f", values).tofile(f)
+
+def load(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    major = data[6]
+    size_bytes = 2 if major == 1 else 4
+    n = int.from_bytes(data[8:8 + size_bytes], "little")
+    header = ast.literal_eval(data[8 + size_bytes:8 + size_bytes + n].decode())
+    values = array.array("f")
+    values.frombytes(data[8 + size_bytes + n:])
+    return header["shape"], values
+
+if sys.argv[1] == "make":
+    dims = [int(x) for x in sys.argv[3].split(",")]
+    rng = random.Random(int(sys.argv[4]))
+    save(sys.argv[2], dims, [rng.gauss(0.0, 1.0) for _ in range(math.prod(dims))])
+else:
+    (sa, a), (sb, b) = load(sys.argv[2]), load(sys.argv[3])
+    if sa != sb:
+        print("inf shapes %s vs %s" % (sa, sb)); sys.exit(0)
+    if any(math.isnan(x) for x in a) or any(math.isnan(x) for x in b):
+        print("inf NaN"); sys.exit(0)
+    diff = sum((x - y) ** 2 for x, y in zip(a, b))
+    ref = sum(y * y for y in b) or 1.0
+    print("%.3e" % math.sqrt(diff / ref))
+EOF
+E2E_JSON=$WORK/e2e.txt
+: >"$E2E_JSON"
+if [[ -n $PY ]]; then
+  "$PY" "$NPY/npy.py" make "$NPY/x2.npy" 2,3,224,224 1 && "$PY" "$NPY/npy.py" make "$NPY/x1.npy" 1,3,224,224 2
+  for model in googlenet_torchvision googlenet; do
+    say "end to end: $model, cuda vs host"
+    ok=1
+    for backend in cuda host; do
+      echo "===== incept run $model --backend $backend" >>"$CHECKS"
+      timeout 180 "$INCEPT" run "model_zoo/$model.json" --backend "$backend" --input "$NPY/x2.npy" \
+        --output "$NPY/y_${model}_$backend.npy" >>"$CHECKS" 2>&1 || ok=0
+    done
+    rel=inf
+    [[ $ok == 1 ]] && rel=$("$PY" "$NPY/npy.py" rel "$NPY/y_${model}_cuda.npy" "$NPY/y_${model}_host.npy" | cut -d' ' -f1)
+    echo "$model $rel" >>"$E2E_JSON"
+    echo "relative L2 $model cuda vs host: $rel" >>"$CHECKS"
+    "$PY" -c "import sys; sys.exit(0 if float('$rel') <= 1e-4 else 1)" || STATUS=1
+  done
+else
+  say "no python3: end-to-end comparison skipped"
+  STATUS=1
+fi
+
+# ---- 5. memcheck --------------------------------------------------------------------------
+SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+MEMCHECK="not run (no compute-sanitizer)"
+if [[ -n $SANITIZER && -f $NPY/x1.npy ]]; then
+  say "memcheck: one inference under compute-sanitizer"
+  echo "===== compute-sanitizer --tool memcheck incept run googlenet_torchvision --backend cuda" >>"$CHECKS"
+  timeout 240 "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 "$INCEPT" run \
+    model_zoo/googlenet_torchvision.json --backend cuda --input "$NPY/x1.npy" >"$WORK/memcheck.log" 2>&1
+  code=$?
+  cat "$WORK/memcheck.log" >>"$CHECKS"
+  summary=$(grep -m1 'ERROR SUMMARY' "$WORK/memcheck.log" | sed 's/.*ERROR SUMMARY: //')
+  case $code in
+    0) MEMCHECK="clean (${summary:-0 errors})" ;;
+    124) MEMCHECK="timed out after 240 s" ;;
+    *) MEMCHECK="exit $code: ${summary:-see checks.log}"; STATUS=1 ;;
+  esac
+fi
+
+# ---- 6. our benchmark -------------------------------------------------------------------------
+say "incept bench --backend cuda --batch 1,8,64 --baseline"
+echo "===== incept bench" >>"$CHECKS"
+timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
+  --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
+
+# ---- 7. PyTorch on the same card ----------------------------------------------------------------
+if [[ -n $PY ]]; then
+  say "PyTorch GoogLeNet: eager fp32, channels_last fp16 + CUDA graph"
+  echo "===== pytorch" >>"$CHECKS"
+  timeout 300 "$PY" - >"$OUT/pytorch.json" 2>>"$CHECKS" <<'EOF'
+# Median wall time per call (host clock around a synchronised call), after warm-up.
+#   h2h:    pageable host input in, host logits out (what `incept bench` measures)
+#   device: input already on the GPU, output left there
+import json, statistics, time
+out = {"results": []}
+try:
+    import torch, torchvision
+    out.update(torch=torch.__version__, torchvision=torchvision.__version__,
+               device=torch.cuda.get_device_name(0))
+except Exception as e:  # no torch: say so, no numbers
+    out["error"] = repr(e)
+    print(json.dumps(out, indent=2)); raise SystemExit(0)
+
+def median_ms(fn, warmup=10, iterations=50):
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+def record(variant, batch, mode, fn):
+    try:
+        ms = median_ms(fn)
+        out["results"].append(dict(variant=variant, batch=batch, mode=mode, p50_ms=ms,
+                                    images_per_second=batch / ms * 1e3))
+    except Exception as e:
+        out["results"].append(dict(variant=variant, batch=batch, mode=mode, error=repr(e)))
+
+torch.backends.cudnn.benchmark = True
+torch.backends.cudnn.allow_tf32 = False
+torch.backends.cuda.matmul.allow_tf32 = False
+model = torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=False,
+                                     transform_input=True).cuda().eval()
+with torch.inference_mode():
+    for batch in (1, 64):
+        host = torch.randn(batch, 3, 224, 224)
+        x = host.cuda()
+        record("torch eager fp32", batch, "h2h", lambda: model(host.cuda()).cpu())
+        record("torch eager fp32", batch, "device", lambda: model(x))
+    half = model.half().to(memory_format=torch.channels_last)
+    for batch in (1, 64):
+        try:
+            host = torch.randn(batch, 3, 224, 224).half()
+            static_x = host.cuda().to(memory_format=torch.channels_last)
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(3):
+                    half(static_x)
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                static_y = half(static_x)
+            def h2h():
+                static_x.copy_(host.cuda(non_blocking=False))
+                graph.replay()
+                return static_y.cpu()
+            record("torch channels_last fp16 + CUDA graph", batch, "h2h", h2h)
+            record("torch channels_last fp16 + CUDA graph", batch, "device", graph.replay)
+        except Exception as e:
+            out["results"].append(dict(variant="torch channels_last fp16 + CUDA graph",
+                                       batch=batch, error=repr(e)))
+print(json.dumps(out, indent=2))
+EOF
+  [[ $? == 0 ]] || say "PyTorch benchmark failed (see checks.log)"
+fi
+
+# ---- 8. the table, last -------------------------------------------------------------------------
+PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
+FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
+SKIPPED=$(grep -h '^\[  SKIPPED \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
+[[ $FAILED == 0 ]] || STATUS=1
+DATE=$(date -u +%Y-%m-%d)
+export CARD GIT_COMMIT DATE PASSED FAILED SKIPPED BROKEN MEMCHECK OUT E2E_JSON
+${PY:-python3} - <<'EOF' | tee "$OUT/summary.md"
+import json, os
+env = os.environ
+def load(name):
+    try:
+        with open(os.path.join(env["OUT"], name)) as f:
+            return json.load(f)
+    except Exception:
+        return {}
+print(f"## gpu_check {env['DATE']}, {env['CARD']}, commit {env['GIT_COMMIT']}\n")
+print("| check | result |\n| --- | --- |")
+print(f"| gpu tests | {env['PASSED']} passed, {env['FAILED']} failed, {env['SKIPPED']} skipped; {env['BROKEN']} executables exited non-zero |")
+try:
+    for line in open(env["E2E_JSON"]):
+        model, rel = line.split()
+        verdict = "ok" if rel != "inf" and float(rel) <= 1e-4 else "FAIL"
+        print(f"| {model}: cuda vs host, relative L2 (<= 1e-4) | {rel} {verdict} |")
+except FileNotFoundError:
+    pass
+print(f"| memcheck, one inference | {env['MEMCHECK']} |\n")
+rows = []
+bench = load("bench.json").get("results", [])
+for r in bench:
+    name = {"optimized": "incept fp32 (fused, streams, CUDA graph)",
+            "baseline": "incept fp32 baseline (unfused, 1 stream)"}.get(r["variant"], r["variant"])
+    p50 = r["latency_ms"]["p50"]
+    rows.append((name, r["batch"], "h2h", p50, r["batch"] / p50 * 1e3))
+for r in load("pytorch.json").get("results", []):
+    if "error" in r:
+        rows.append((r["variant"] + " (" + r["error"][:40] + ")", r["batch"], r.get("mode", ""), None, None))
+    else:
+        rows.append((r["variant"], r["batch"], r["mode"], r["p50_ms"], r["images_per_second"]))
+print("| what | batch | timing | p50 ms | images/s at p50 |\n| --- | --- | --- | --- | --- |")
+for name, batch, mode, ms, ips in sorted(rows, key=lambda r: (r[1], r[0])):
+    print(f"| {name} | {batch} | {mode} | {'' if ms is None else f'{ms:.3f}'} | {'' if ips is None else f'{ips:.0f}'} |")
+p50 = {(r["variant"], r["batch"]): r["latency_ms"]["p50"] for r in bench}
+for batch in (1, 8, 64):
+    if ("optimized", batch) in p50 and ("baseline", batch) in p50:
+        print(f"\nbatch {batch}: ours vs our baseline (p50) {p50[('baseline', batch)] / p50[('optimized', batch)]:.2f}x"
+              + (" (target >= 1.7x)" if batch == 1 else ""), end="")
+print()
+EOF
+exit $STATUS
