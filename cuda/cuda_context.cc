@@ -49,6 +49,7 @@ CudaContext::CudaContext(const Graph& graph, const Plan& plan,
   try {
     arena_ = DeviceArena(static_cast<size_t>(plan_.arena_bytes));
   } catch (const Error& e) {
+    (void)cudaGetLastError();  // a failed cudaMalloc must not fail later launch checks
     Fail("cannot allocate the " + std::to_string(plan_.arena_bytes) + "-byte activation arena of " +
          input_shape().str() + " (" + e.what() + "); use a smaller batch");
   }
@@ -144,6 +145,7 @@ void CudaContext::AllocateWorkspaces() {
   try {
     workspace_ = DeviceArena(total);
   } catch (const Error& e) {
+    (void)cudaGetLastError();
     Fail("cannot allocate " + std::to_string(total) + " bytes of cuDNN workspace (" + e.what() +
          "); lower ContextOptions::max_conv_workspace_bytes");
   }

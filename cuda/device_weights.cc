@@ -44,6 +44,7 @@ DeviceWeights::DeviceWeights(const WeightMap& weights) : fingerprint_(WeightsFin
   try {
     memory_ = DeviceArena(total);
   } catch (const Error& e) {
+    (void)cudaGetLastError();  // a failed cudaMalloc must not fail later launch checks
     throw Error("cuda backend: cannot upload the weights (" + std::to_string(total) +
                 " bytes): " + e.what());
   }
