@@ -24,7 +24,11 @@ void LinearForward(cublasHandle_t handle, simt::ConstTensorRef in, const float* 
   for (int64_t v : {k, f, n, in.batch_stride, out.batch_stride})
     if (v < 1 || v > INT_MAX) fail("dimension out of cuBLAS's int range");
 
-  CUBLAS_CHECK(cublasSetStream(handle, stream));
+  // Rebinding a handle resets its workspace (cuBLAS docs), so only rebind when the caller
+  // passes a stream other than the one the handle is bound to.
+  cudaStream_t bound = nullptr;
+  CUBLAS_CHECK(cublasGetStream(handle, &bound));
+  if (bound != stream) CUBLAS_CHECK(cublasSetStream(handle, stream));
   const float one = 1.0f, zero = 0.0f;
   CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(f),
                            static_cast<int>(n), static_cast<int>(k), &one, weight,

@@ -16,6 +16,7 @@ DeviceArena::DeviceArena(size_t bytes) : bytes_(bytes) {
   if (bytes == 0) return;
   const cudaError_t status = cudaMalloc(&base_, bytes);
   if (status != cudaSuccess) {
+    (void)cudaGetLastError();  // clear it, so a later launch check does not report it again
     base_ = nullptr;
     bytes_ = 0;
     throw Error("device arena of " + std::to_string(bytes) + " bytes: cudaMalloc failed: " +
