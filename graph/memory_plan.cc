@@ -244,7 +244,7 @@ int64_t OffsetInRoot(const Graph& graph, const GraphViews& views, int v,
                      int64_t bytes_per_element) {
   int64_t offset = 0;
   while (views.kind[v] != ValueKind::kBuffer) {
-    if (views.kind[v] == ValueKind::kSlice) {
+    if (views.kind[v] == ValueKind::kSlice || views.kind[v] == ValueKind::kChannelView) {
       offset += views.slice_channel_offset[v] * graph.nodes[views.base[v]].shape.plane() *
                 bytes_per_element;
     }

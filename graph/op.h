@@ -33,6 +33,7 @@ enum class OpKind {
   kSoftmax,          // over channels; attrs: EmptyAttrs
   kChannelAffine,    // y[c] = x[c] * scale[c] + shift[c]; attrs: ChannelAffineAttrs
   kAdd,              // elementwise sum of two inputs; attrs: EmptyAttrs
+  kChannelSlice,     // y = x[:, o:o+c]; attrs: ChannelSliceAttrs (a view, never launched)
 };
 
 enum class Activation { kNone, kReLU };
@@ -115,8 +116,17 @@ struct ChannelAffineAttrs {
   bool operator==(const ChannelAffineAttrs& o) const;
 };
 
+// Channels [channel_offset, channel_offset + channels) of the input.
+struct ChannelSliceAttrs {
+  int channel_offset = 0;
+  int channels = 0;
+  bool operator==(const ChannelSliceAttrs& o) const {
+    return channel_offset == o.channel_offset && channels == o.channels;
+  }
+};
+
 using OpAttrs = std::variant<EmptyAttrs, InputAttrs, Conv2dAttrs, FusedReduceConvAttrs, PoolAttrs,
                              AdaptiveAvgPoolAttrs, LrnAttrs, BatchNormAttrs, DropoutAttrs,
-                             LinearAttrs, ChannelAffineAttrs>;
+                             LinearAttrs, ChannelAffineAttrs, ChannelSliceAttrs>;
 
 }  // namespace incept

@@ -7,10 +7,12 @@
 namespace incept {
 
 const std::vector<OpInfo>& AllOps() {
-  static const std::vector<OpInfo> table = {
-      InputOp(),  Conv2dOp(),    FusedReduceConvOp(), MaxPoolOp(), AvgPoolOp(), AdaptiveAvgPoolOp(),
-      LrnOp(),    BatchNormOp(), ConcatOp(),          ReluOp(),    DropoutOp(), FlattenOp(),
-      LinearOp(), SoftmaxOp(),   ChannelAffineOp(),   AddOp()};
+  static const std::vector<OpInfo> table = {InputOp(),   Conv2dOp(),      FusedReduceConvOp(),
+                                            MaxPoolOp(), AvgPoolOp(),     AdaptiveAvgPoolOp(),
+                                            LrnOp(),     BatchNormOp(),   ConcatOp(),
+                                            ReluOp(),    DropoutOp(),     FlattenOp(),
+                                            LinearOp(),  SoftmaxOp(),     ChannelAffineOp(),
+                                            AddOp(),     ChannelSliceOp()};
   return table;
 }
 

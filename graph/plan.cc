@@ -59,6 +59,11 @@ GraphViews AnalyzeViews(const Graph& graph) {
   auto is_elided_concat = [&](int i) {
     return graph.nodes[i].op == OpKind::kConcat && graph.nodes[i].elided;
   };
+  // Buffers and aliases of them hold whole images back to back; slices and channel views
+  // stride over their root's images.
+  auto is_contiguous = [&](int i) {
+    return views.kind[i] == ValueKind::kBuffer || views.kind[i] == ValueKind::kAlias;
+  };
   for (int i = 0; i < n; ++i) {
     const Node& node = graph.nodes[i];
     if (node.output_slice) {
@@ -85,10 +90,23 @@ GraphViews AnalyzeViews(const Graph& graph) {
       views.base[i] = c;
       views.slice_channel_offset[i] = off;
     } else if ((node.op == OpKind::kDropout || node.op == OpKind::kFlatten) &&
-               inputs[i].size() == 1 && views.kind[inputs[i][0]] != ValueKind::kSlice &&
+               inputs[i].size() == 1 && is_contiguous(inputs[i][0]) &&
                graph.nodes[inputs[i][0]].shape.elements() == node.shape.elements()) {
       views.kind[i] = ValueKind::kAlias;
       views.base[i] = inputs[i][0];
+    } else if (node.op == OpKind::kChannelSlice && inputs[i].size() == 1) {
+      const Shape& in = graph.nodes[inputs[i][0]].shape;
+      const auto& a = node.attr<ChannelSliceAttrs>();
+      if (a.channel_offset < 0 || a.channel_offset + node.shape.c > in.c || node.shape.n != in.n ||
+          node.shape.h != in.h || node.shape.w != in.w) {
+        throw Error("plan: channel slice " + Quoted(node.name) + ": channels [" +
+                    std::to_string(a.channel_offset) + ", " +
+                    std::to_string(a.channel_offset + node.shape.c) + ") of " + node.shape.str() +
+                    " do not fit in " + in.str());
+      }
+      views.kind[i] = ValueKind::kChannelView;
+      views.base[i] = inputs[i][0];
+      views.slice_channel_offset[i] = a.channel_offset;
     }
     if (is_elided_concat(i)) {
       for (int in : inputs[i]) {
@@ -99,15 +117,16 @@ GraphViews AnalyzeViews(const Graph& graph) {
         }
       }
     }
-    views.launched[i] =
-        node.op != OpKind::kInput && !is_elided_concat(i) && views.kind[i] != ValueKind::kAlias;
+    views.launched[i] = node.op != OpKind::kInput && !is_elided_concat(i) &&
+                        views.kind[i] != ValueKind::kAlias &&
+                        views.kind[i] != ValueKind::kChannelView;
   }
 
   // Writers in topological order; readers in reverse.
   for (int i = 0; i < n; ++i) {
     if (views.launched[i]) {
       views.writers[i] = {i};
-    } else if (views.kind[i] == ValueKind::kAlias) {
+    } else if (views.kind[i] == ValueKind::kAlias || views.kind[i] == ValueKind::kChannelView) {
       views.writers[i] = views.writers[views.base[i]];
     } else if (is_elided_concat(i)) {
       std::vector<int> all;
@@ -122,7 +141,8 @@ GraphViews AnalyzeViews(const Graph& graph) {
     for (int c : consumers[i]) {
       if (views.launched[c]) {
         all.push_back(c);
-      } else {  // a view of i: an alias of i, or the elided Concat that i is a slice of
+      } else {  // a view of i: an alias or channel view of i, or the elided Concat that i is
+                // a slice of
         all.insert(all.end(), views.readers[c].begin(), views.readers[c].end());
       }
     }
@@ -297,6 +317,8 @@ const char* ValueKindName(ValueKind kind) {
       return "slice";
     case ValueKind::kAlias:
       return "alias";
+    case ValueKind::kChannelView:
+      return "channel view";
   }
   return "?";
 }

@@ -15,8 +15,10 @@
 // Memory: every node produces one value. A value either owns a buffer (a root) or is a
 // view into another value's bytes (ValueKind); roots and per-node workspaces get offsets
 // in one arena. Values that are not launched: Input (written by the caller), elided
-// Concats (their inputs write into their channel slices) and aliases (Dropout, Flatten of
-// a contiguous value: the same bytes under another name).
+// Concats (their inputs write into their channel slices), aliases (Dropout, Flatten of
+// a contiguous value: the same bytes under another name) and channel views (ChannelSlice:
+// some channels of its input's bytes). A view's batch stride is its root's C*H*W unless it
+// is an alias (contiguous: its own C*H*W, which is the root's).
 #pragma once
 
 #include <cstdint>
@@ -46,9 +48,11 @@ struct StepRef {
 };
 
 enum class ValueKind {
-  kBuffer,  // owns its bytes in the arena
-  kSlice,   // channels [off, off + C) of a Concat value (Node::output_slice)
-  kAlias,   // the same bytes as its single input (Dropout, Flatten)
+  kBuffer,       // owns its bytes in the arena
+  kSlice,        // channels [off, off + C) of a Concat value (Node::output_slice)
+  kAlias,        // the same bytes as its single input (Dropout, Flatten)
+  kChannelView,  // channels [off, off + C) of its input (ChannelSlice): inside the input's
+                 // bytes at off * H * W elements, strided by its root's images
 };
 
 struct ValuePlacement {
@@ -94,7 +98,7 @@ struct GraphViews {
   std::vector<std::vector<int>> inputs;       // per node: the nodes it reads, in input order
   std::vector<ValueKind> kind;                // per node
   std::vector<int> base;                      // per node: the value it views (-1 for kBuffer)
-  std::vector<int64_t> slice_channel_offset;  // per node, kSlice only
+  std::vector<int64_t> slice_channel_offset;  // per node, kSlice and kChannelView only
   std::vector<bool> launched;                 // per node
   // Per node, the launched nodes that write the value's bytes (empty for an Input: the
   // caller writes it before the plan starts) and those that read them (through views).
@@ -141,6 +145,6 @@ class StepOrder {
 std::string PlanToString(const Graph& graph, const Plan& plan);
 
 const char* StepKindName(StepKind kind);    // "launch", "record", "wait"
-const char* ValueKindName(ValueKind kind);  // "buffer", "slice", "alias"
+const char* ValueKindName(ValueKind kind);  // "buffer", "slice", "alias", "channel view"
 
 }  // namespace incept

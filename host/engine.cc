@@ -53,7 +53,9 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   CheckWeights(graph_, weights_);
   unused_weights_ = UnusedWeights(graph_, weights_);
   if (options_.optimize) {
-    report_ = OptimizeGraph(graph_, weights_);
+    OptimizeOptions passes;
+    passes.merge_horizontal = options_.merge_horizontal;
+    report_ = OptimizeGraph(graph_, weights_, passes);
   } else {
     // As loaded, but the aux heads never run: they are not outputs of the inference graph.
     graph_.aux_outputs.clear();

@@ -25,9 +25,10 @@
 namespace incept {
 
 struct EngineOptions {
-  std::string backend = "auto";  // "host", "cuda", or "auto" (cuda if usable, else host)
-  bool optimize = true;          // run the graph passes
-  int streams = 4;               // most concurrent streams in the schedule
+  std::string backend = "auto";   // "host", "cuda", or "auto" (cuda if usable, else host)
+  bool optimize = true;           // run the graph passes
+  int streams = 4;                // most concurrent streams in the schedule
+  bool merge_horizontal = false;  // merge 1x1 convs sharing an input (OptimizeOptions)
 };
 
 // Schedules `graph` (shapes inferred) on at most `streams` streams, plans its fp32 memory

@@ -29,8 +29,7 @@ class HostExecutable : public Executable {
     try {
       arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
     } catch (const std::exception&) {  // bad_alloc or length_error
-      throw Error("host backend: cannot allocate the " +
-                  std::to_string(plan_.arena_bytes >> 20) +
+      throw Error("host backend: cannot allocate the " + std::to_string(plan_.arena_bytes >> 20) +
                   " MiB activation arena this batch needs; use a smaller batch");
     }
     ComputeDeaths();
@@ -73,13 +72,14 @@ class HostExecutable : public Executable {
  private:
   static float Nan() { return std::numeric_limits<float>::quiet_NaN(); }
 
-  // The view of node i's value: element 0 at its planned offset; a slice strides over its
-  // root's images.
+  // The view of node i's value: element 0 at its planned offset; a slice or channel view
+  // strides over its root's images.
   TensorView View(int i) {
     const ValuePlacement& v = plan_.values[i];
     const Shape& shape = graph_.nodes[i].shape;
     const Shape& root = graph_.nodes[v.root].shape;
-    int64_t stride = v.kind == ValueKind::kSlice ? root.per_image() : shape.per_image();
+    const bool strided_in_root = v.kind == ValueKind::kSlice || v.kind == ValueKind::kChannelView;
+    int64_t stride = strided_in_root ? root.per_image() : shape.per_image();
     return TensorView(arena_.data() + v.offset / 4, shape, stride);
   }
 

@@ -82,6 +82,14 @@ const HostOp kHostOps[] = {
      }},
     {OpKind::kAdd, [](const Node&, const std::vector<ConstTensorView>& in, const NodeParams&,
                       TensorView out) { AddForward(in[0], in[1], out); }},
+    {OpKind::kChannelSlice,
+     [](const Node& n, const std::vector<ConstTensorView>& in, const NodeParams&, TensorView out) {
+       // Normally a view (never launched); launched only where it writes a concat slice.
+       const int64_t offset = n.attr<ChannelSliceAttrs>().channel_offset;
+       ConstTensorView channels(in[0].data + offset * in[0].shape.plane(), out.shape,
+                                in[0].batch_stride);
+       CopyForward(channels, out);
+     }},
 };
 
 }  // namespace

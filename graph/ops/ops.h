@@ -25,6 +25,7 @@ OpInfo LinearOp();
 OpInfo SoftmaxOp();
 OpInfo ChannelAffineOp();
 OpInfo AddOp();
+OpInfo ChannelSliceOp();
 
 // Helpers shared by the op files.
 namespace ops {

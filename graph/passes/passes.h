@@ -27,6 +27,14 @@ int FuseConvRelu(Graph& graph);
 // conv with bias becomes one FusedReduceConv node (named as the KxK conv).
 int FuseReduceConv(Graph& graph);
 
+// The 1x1 stride-1 unpadded ungrouped convs (no output slice, not graph outputs, not read
+// by a Concat alone: those write their concat slice in place) that read the same value
+// with the same bias use and activation become one conv "<first>+merged"
+// with their output channels stacked in node order (weights "<first>+merged.weight" and
+// ".bias" added to `weights`); each original conv becomes a ChannelSlice of it, keeping its
+// name, so its readers are unchanged. Returns the number of merged groups.
+int MergeHorizontal1x1(Graph& graph, WeightMap& weights);
+
 // Every input of a Concat that only the Concat reads writes straight into its channel
 // slice (Node::output_slice); a Concat whose inputs all do is marked elided (a view, no
 // work). Returns the number of Concats elided.
@@ -39,6 +47,7 @@ struct PassReport {
   int conv_relu = 0;
   int reduce_conv = 0;
   int concat_elided = 0;
+  int horizontal_merged = 0;
 };
 
 struct OptimizeOptions {
@@ -46,10 +55,14 @@ struct OptimizeOptions {
   bool fuse_conv_relu = true;
   bool fuse_reduce = true;
   bool elide_concats = true;
+  // Off until the GPU tactic selection decides. It runs before reduce fusion, so it takes
+  // the reduces that read a block's input (they become slices, which do not fuse): a choice
+  // between one wide GEMM and fused reduce+KxK convs.
+  bool merge_horizontal = false;
 };
 
-// All passes in order: dead nodes, BatchNorm folding, conv+ReLU, reduce fusion, concat
-// elision.
+// All passes in order: dead nodes, BatchNorm folding, conv+ReLU, horizontal 1x1 merging
+// (if enabled), reduce fusion, concat elision.
 PassReport OptimizeGraph(Graph& graph, WeightMap& weights, const OptimizeOptions& options = {});
 
 }  // namespace incept

@@ -1,5 +1,5 @@
 // incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
-//                   [--no-optimize]
+//                   [--no-optimize] [--merge-1x1]
 // The fusions made, the streams and their steps, and the memory plan.
 #include <cstdio>
 #include <fstream>
@@ -31,7 +31,7 @@ int RunPlan(const Args& args) {
   CLI::App app("Show how a model runs: fusions, streams and steps, and the memory arena.", "plan");
   std::string model, dot, svg;
   int batch = 1, streams = 4;
-  bool json_out = false, no_optimize = false, steps = false;
+  bool json_out = false, no_optimize = false, steps = false, merge_1x1 = false;
   app.add_option("MODEL", model, "model JSON file")->required();
   app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 20));
   app.add_option("--streams", streams, "most concurrent streams (1 = sequential)")
@@ -41,6 +41,7 @@ int RunPlan(const Args& args) {
   app.add_option("--svg", svg, "write the memory plan as SVG (arena offset against step)");
   app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
   app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
+  app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
   if (int code = Parse(app, args); code >= 0) return code;
 
   Graph graph = LoadGraph(model);
@@ -51,7 +52,9 @@ int RunPlan(const Args& args) {
   WeightMap weights = RandomWeights(graph);
   PassReport report;
   if (!no_optimize) {
-    report = OptimizeGraph(graph, weights);
+    OptimizeOptions passes;
+    passes.merge_horizontal = merge_1x1;
+    report = OptimizeGraph(graph, weights, passes);
   } else {
     graph.aux_outputs.clear();
   }
@@ -71,7 +74,8 @@ int RunPlan(const Args& args) {
                     {"conv_relu", report.conv_relu},
                     {"reduce_conv", report.reduce_conv},
                     {"concat_elided", report.concat_elided},
-                    {"dead_removed", report.dead_removed}};
+                    {"dead_removed", report.dead_removed},
+                    {"horizontal_merged", report.horizontal_merged}};
     j["streams"] = plan.num_streams;
     j["events"] = plan.num_events;
     j["launches"] = launches;
@@ -102,6 +106,7 @@ int RunPlan(const Args& args) {
       "elided, %d dead nodes removed\n",
       report.batchnorm_folded, report.conv_relu, report.reduce_conv, report.concat_elided,
       report.dead_removed);
+  if (merge_1x1) std::printf("          %d groups of 1x1 convs merged\n", report.horizontal_merged);
   std::printf("schedule  %d launches on %d streams, %d events\n", launches, plan.num_streams,
               plan.num_events);
   std::printf(

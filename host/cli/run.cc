@@ -1,6 +1,6 @@
 // incept run MODEL [--weights W] [--input X.npy | --image F...] [--output Y.npy]
 //                  [--backend host|cuda|auto] [--top K] [--no-optimize] [--poison]
-//                  [--streams S] [--batch N]
+//                  [--streams S] [--batch N] [--merge-1x1]
 // Runs the model once and prints the top-K classes of every image.
 #include <algorithm>
 #include <chrono>
@@ -33,7 +33,7 @@ int RunRun(const Args& args) {
   std::string model, weights, npy, output, backend = "auto";
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
-  bool no_optimize = false, poison = false;
+  bool no_optimize = false, poison = false, merge_1x1 = false;
   app.add_option("MODEL", model, "model JSON file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--input", npy, "input batch, a float32 .npy of shape (N, C, H, W)");
@@ -47,6 +47,7 @@ int RunRun(const Args& args) {
       ->check(CLI::Range(1, 1 << 20));
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
+  app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -55,6 +56,7 @@ int RunRun(const Args& args) {
   options.backend = backend;
   options.optimize = !no_optimize;
   options.streams = streams;
+  options.merge_horizontal = merge_1x1;
   Engine engine(std::move(m.graph), std::move(m.weights), options);
   PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
