@@ -97,12 +97,14 @@ int64_t CudaContext::output_elements() const {
   return total;
 }
 
-// The device view of node i's value; a slice strides over its root's images.
+// The device view of node i's value; a slice or channel view strides over its root's
+// images.
 simt::TensorRef CudaContext::Ref(int node) const {
   const ValuePlacement& v = plan_.values[node];
   const Shape& shape = graph_.nodes[node].shape;
   const Shape& root = graph_.nodes[v.root].shape;
-  const int64_t stride = v.kind == ValueKind::kSlice ? root.per_image() : shape.per_image();
+  const bool strided_in_root = v.kind == ValueKind::kSlice || v.kind == ValueKind::kChannelView;
+  const int64_t stride = strided_in_root ? root.per_image() : shape.per_image();
   const int64_t extent = (shape.n - 1) * stride + shape.per_image();
   float* data = arena_.As<float>(static_cast<size_t>(v.offset), static_cast<size_t>(extent));
   return simt::TensorRef{data, shape, stride};

@@ -221,6 +221,20 @@ BoundNode BindAdd(const NodeBinding& b) {
   return {[x, y, out](const StreamResources& s) { AddForward(x, y, out, s.stream); }, 0};
 }
 
+// A ChannelSlice is normally a view (never launched); launched only where it writes a
+// concat slice: a strided copy of its channels.
+BoundNode BindChannelSlice(const NodeBinding& b) {
+  const simt::ConstTensorRef whole = b.inputs.at(0);
+  const int64_t offset = b.node->attr<ChannelSliceAttrs>().channel_offset;
+  const simt::ConstTensorRef in(whole.data + offset * whole.shape.h * whole.shape.w, b.output.shape,
+                                whole.batch_stride);
+  const simt::TensorRef out = b.output;
+  return {[in, out](const StreamResources& s) {
+            StridedCopyForward(in, out, Activation::kNone, s.stream);
+          },
+          0};
+}
+
 struct Launcher {
   OpKind kind;
   BoundNode (*bind)(const NodeBinding&);
@@ -234,7 +248,7 @@ const Launcher kLaunchers[] = {
     {OpKind::kConcat, BindConcat},   {OpKind::kDropout, BindCopy},
     {OpKind::kFlatten, BindCopy},    {OpKind::kLinear, BindLinear},
     {OpKind::kSoftmax, BindSoftmax}, {OpKind::kChannelAffine, BindChannelAffine},
-    {OpKind::kAdd, BindAdd},
+    {OpKind::kAdd, BindAdd},         {OpKind::kChannelSlice, BindChannelSlice},
 };
 
 }  // namespace
