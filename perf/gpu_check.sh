@@ -215,14 +215,14 @@ MEMCHECK="not run (no compute-sanitizer)"
 if [[ -n $SANITIZER && -f $NPY/x1.npy ]]; then
   say "memcheck: one inference under compute-sanitizer"
   echo "===== compute-sanitizer --tool memcheck incept run googlenet_torchvision --backend cuda" >>"$CHECKS"
-  timeout 240 "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 "$INCEPT" run \
+  timeout "${MEMCHECK_TIMEOUT:-90}" "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 "$INCEPT" run \
     model_zoo/googlenet_torchvision.json --backend cuda --input "$NPY/x1.npy" >"$WORK/memcheck.log" 2>&1
   code=$?
   cat "$WORK/memcheck.log" >>"$CHECKS"
   summary=$(grep -m1 'ERROR SUMMARY' "$WORK/memcheck.log" | sed 's/.*ERROR SUMMARY: //')
   case $code in
     0) MEMCHECK="clean (${summary:-0 errors})" ;;
-    124) MEMCHECK="timed out after 240 s" ;;
+    124) MEMCHECK="timed out after ${MEMCHECK_TIMEOUT:-90} s" ;;
     *) MEMCHECK="exit $code: ${summary:-see checks.log}"; STATUS=1 ;;
   esac
 fi
