@@ -37,6 +37,10 @@ class CudaBackend : public Backend {
   // "" when a CUDA device is usable, else "no CUDA device (cudaGetDeviceCount: <reason>)".
   // Never throws or aborts (a machine without a driver is a normal answer).
   std::string Unavailable() const override;
+  // No: our fused reduce-conv kernel is far slower than cuDNN's two convs on an H200
+  // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
+  // Tactic selection will decide per layer once the kernel is tuned.
+  bool PrefersReduceFusion() const override { return false; }
   // Uploads `weights` unless the last upload had the same content, then builds a context.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;

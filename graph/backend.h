@@ -33,6 +33,9 @@ class Backend {
   virtual std::string name() const = 0;
   // Why this backend cannot run here (e.g. "no CUDA device"), or "" if it can.
   virtual std::string Unavailable() const = 0;
+  // Whether the graph passes should fuse each 1x1 reduce conv into its KxK conv for this
+  // backend by default (until tactic selection decides per layer and batch by timing).
+  virtual bool PrefersReduceFusion() const { return true; }
   // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
   virtual std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                               const Plan& plan) = 0;

@@ -52,16 +52,6 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
   unused_weights_ = UnusedWeights(graph_, weights_);
-  if (options_.optimize) {
-    OptimizeOptions passes;
-    passes.merge_horizontal = options_.merge_horizontal;
-    report_ = OptimizeGraph(graph_, weights_, passes);
-  } else {
-    // As loaded, but the aux heads never run: they are not outputs of the inference graph.
-    graph_.aux_outputs.clear();
-  }
-  PruneWeights(graph_, weights_);
-
   std::string wanted = options_.backend;
   if (wanted == "auto") {
     std::vector<std::string> names = BackendNames();
@@ -79,6 +69,17 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (std::string why = backend_->Unavailable(); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run here: " + why);
   backend_name_ = wanted;
+
+  if (options_.optimize) {
+    OptimizeOptions passes;
+    passes.merge_horizontal = options_.merge_horizontal;
+    passes.fuse_reduce = options_.fuse_reduce.value_or(backend_->PrefersReduceFusion());
+    report_ = OptimizeGraph(graph_, weights_, passes);
+  } else {
+    // As loaded, but the aux heads never run: they are not outputs of the inference graph.
+    graph_.aux_outputs.clear();
+  }
+  PruneWeights(graph_, weights_);
 }
 
 Engine::~Engine() = default;

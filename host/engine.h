@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -29,6 +30,9 @@ struct EngineOptions {
   bool optimize = true;           // run the graph passes
   int streams = 4;                // most concurrent streams in the schedule
   bool merge_horizontal = false;  // merge 1x1 convs sharing an input (OptimizeOptions)
+  // Fuse each 1x1 reduce into its KxK conv; unset: the backend's preference
+  // (Backend::PrefersReduceFusion).
+  std::optional<bool> fuse_reduce = std::nullopt;
 };
 
 // Schedules `graph` (shapes inferred) on at most `streams` streams, plans its fp32 memory

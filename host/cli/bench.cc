@@ -57,7 +57,7 @@ int RunBench(const Args& args) {
   std::string model, weights, backend = "auto";
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
-  bool json_out = false, no_optimize = false, baseline = false;
+  bool json_out = false, no_optimize = false, baseline = false, no_fuse_reduce = false;
   app.add_option("MODEL", model, "model JSON file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
@@ -70,15 +70,25 @@ int RunBench(const Args& args) {
   app.add_option("--warmup", warmup, "untimed runs first")->check(CLI::Range(1, 1000));
   app.add_option("--streams", streams, "most concurrent streams")->check(CLI::Range(1, 64));
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded");
+  app.add_flag("--no-fuse-reduce", no_fuse_reduce,
+               "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
   std::vector<std::pair<std::string, EngineOptions>> variants;
-  EngineOptions ours{backend, !no_optimize, streams};
+  EngineOptions ours;
+  ours.backend = backend;
+  ours.optimize = !no_optimize;
+  ours.streams = streams;
+  if (no_fuse_reduce) ours.fuse_reduce = false;
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
-  if (baseline) variants.push_back({"baseline", EngineOptions{backend, false, 1}});
+  EngineOptions unfused_single_stream;
+  unfused_single_stream.backend = backend;
+  unfused_single_stream.optimize = false;
+  unfused_single_stream.streams = 1;
+  if (baseline) variants.push_back({"baseline", unfused_single_stream});
 
   std::vector<Measurement> results;
   for (const auto& [name, options] : variants) {

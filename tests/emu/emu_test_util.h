@@ -50,7 +50,7 @@ struct SliceOutput {
   SliceOutput(Shape s, int64_t channel_offset = 0, int64_t extra_channels = 0)
       : shape(s),
         offset(channel_offset),
-        total_channels(s.c + extra_channels),
+        total_channels(channel_offset + s.c + extra_channels),
         storage(static_cast<size_t>(s.n * total_channels * s.plane()), kSentinel) {}
   simt::TensorRef ref() {
     return {storage.data() + offset * shape.plane(), shape, total_channels * shape.plane()};
