@@ -5,6 +5,8 @@
 
 #include <utility>
 
+#include "graph/error.h"
+
 namespace incept {
 namespace cuda {
 
@@ -37,9 +39,27 @@ std::unique_ptr<CudaContext> CudaBackend::CreateContext(
   return std::make_unique<CudaContext>(graph, plan, std::move(weights), options_);
 }
 
+// Tactic selection over the whole plan: cuDNN's heuristic algorithms, or each conv's
+// fastest algorithm timed alone. Timed alone wins at large batches; at batch 1 the
+// heuristic's choices leave more of the GPU to the other streams and win (H200:
+// perf/results/2026-11-27-h200.md). So both are built and timed, and the faster kept.
 std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const WeightMap& weights,
                                                  const Plan& plan) {
-  return CreateContext(graph, plan, Upload(weights));
+  std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
+  if (!options_.keep_faster_algorithm_choice) return CreateContext(graph, plan, device_weights);
+  constexpr int kReplays = 10;
+  ContextOptions heuristic = options_, timed = options_;
+  heuristic.conv_algorithms_by_timing = false;
+  timed.conv_algorithms_by_timing = true;
+  auto best = std::make_unique<CudaContext>(graph, plan, device_weights, heuristic);
+  const double best_ms = best->TimeReplays(kReplays);
+  try {
+    auto other = std::make_unique<CudaContext>(graph, plan, device_weights, timed);
+    if (other->TimeReplays(kReplays) < best_ms) best = std::move(other);
+  } catch (const Error&) {
+    // e.g. out of memory for a second arena: the heuristic context stands.
+  }
+  return best;
 }
 
 std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options) {

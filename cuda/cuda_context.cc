@@ -125,6 +125,7 @@ void CudaContext::BindNodes(const ContextOptions& options) {
     binding.cudnn = cudnn_[stream]->get();
     binding.math = options.math;
     binding.max_workspace_bytes = options.max_conv_workspace_bytes;
+    binding.conv_algorithms_by_timing = options.conv_algorithms_by_timing;
     binding.constants = &constants_;
     nodes_[i] = BindNode(binding);
   }
@@ -179,6 +180,30 @@ void CudaContext::EnqueuePlan() {
         break;
     }
   }
+}
+
+double CudaContext::TimeReplays(int replays) {
+  cudaStream_t stream = streams_[0].get();
+  struct Timer {
+    cudaEvent_t start = nullptr, stop = nullptr;
+    ~Timer() {
+      if (start) cudaEventDestroy(start);
+      if (stop) cudaEventDestroy(stop);
+    }
+  } timer;
+  CUDA_CHECK(cudaEventCreate(&timer.start));
+  CUDA_CHECK(cudaEventCreate(&timer.stop));
+  Replay(stream);  // untimed: caches warm
+  std::vector<float> ms(static_cast<size_t>(std::max(replays, 1)));
+  for (float& t : ms) {
+    CUDA_CHECK(cudaEventRecord(timer.start, stream));
+    Replay(stream);
+    CUDA_CHECK(cudaEventRecord(timer.stop, stream));
+    CUDA_CHECK(cudaEventSynchronize(timer.stop));
+    CUDA_CHECK(cudaEventElapsedTime(&t, timer.start, timer.stop));
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
 }
 
 void CudaContext::Replay(cudaStream_t stream) {

@@ -42,6 +42,13 @@ struct ContextOptions {
   bool use_cuda_graph = true;       // false: launch every step eagerly (debugging, benchmarks)
   ConvMath math = ConvMath::kFp32;  // kFp32: no TF32 anywhere
   size_t max_conv_workspace_bytes = size_t{64} << 20;  // per conv (cuDNN algorithm limit)
+  // How each conv's cuDNN algorithm is chosen: cuDNN's heuristic, or by timing every
+  // algorithm on the layer alone. Neither always wins (a layer timed alone does not see the
+  // other streams), so CudaBackend builds both and keeps the faster plan (cuda_backend.h).
+  bool conv_algorithms_by_timing = false;
+  // CudaBackend::Compile only: build the context with each of the two choices above, time
+  // both plans and keep the faster (tactic selection at the level of the whole plan).
+  bool keep_faster_algorithm_choice = true;
 };
 
 class CudaContext : public Executable {
@@ -78,6 +85,10 @@ class CudaContext : public Executable {
   size_t arena_bytes() const { return arena_.size(); }
   size_t workspace_bytes() const { return workspace_.size(); }
   int num_streams() const { return static_cast<int>(streams_.size()); }
+
+  // Median milliseconds of `replays` replays of the whole plan (after one untimed replay),
+  // on stream 0. For choosing between contexts; no host copies are timed.
+  double TimeReplays(int replays);
 
  private:
   simt::TensorRef Ref(int node) const;

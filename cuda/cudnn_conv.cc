@@ -80,9 +80,16 @@ CudnnConv::CudnnConv(cudnnHandle_t handle, const CudnnConvConfig& config) : conf
     } else {
       std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
       int returned = 0;
-      CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(handle, in_desc_, filter_desc_, conv_desc_,
+      // Both calls return the candidates best first (by measured time, or by the heuristic).
+      if (c.choose_by_timing) {
+        CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithm(handle, in_desc_, filter_desc_, conv_desc_,
                                                          out_desc_, static_cast<int>(perf.size()),
                                                          &returned, perf.data()));
+      } else {
+        CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
+            handle, in_desc_, filter_desc_, conv_desc_, out_desc_, static_cast<int>(perf.size()),
+            &returned, perf.data()));
+      }
       bool found = false;
       for (int i = 0; i < returned && !found; ++i)
         if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= c.max_workspace_bytes) {

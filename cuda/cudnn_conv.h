@@ -34,7 +34,10 @@ struct CudnnConvConfig {
   int64_t out_batch_stride = 0;  // 0: dense
   ConvMath math = ConvMath::kFp32;
   size_t max_workspace_bytes = size_t{64} << 20;
-  int forced_algorithm = -1;  // a cudnnConvolutionFwdAlgo_t, or -1 for the heuristic
+  int forced_algorithm = -1;  // a cudnnConvolutionFwdAlgo_t, or -1 to choose
+  // Choose by timing every algorithm on these descriptors (cudnnFindConvolutionForward-
+  // Algorithm: runs them once, on scratch memory it allocates) instead of cuDNN's heuristic.
+  bool choose_by_timing = false;
 };
 
 class CudnnConv {

@@ -91,6 +91,7 @@ BoundNode BindConv2d(const NodeBinding& b) {
   config.out_batch_stride = b.output.batch_stride;
   config.math = b.math;
   config.max_workspace_bytes = b.max_workspace_bytes;
+  config.choose_by_timing = b.conv_algorithms_by_timing;
   auto conv = std::make_shared<CudnnConv>(b.cudnn, config);
   const float* in = b.inputs[0].data;
   const float* weight = Param(b, "weight");

@@ -67,6 +67,7 @@ struct NodeBinding {
   cudnnHandle_t cudnn = nullptr;  // the handle of the node's stream (algorithm choice)
   ConvMath math = ConvMath::kFp32;
   size_t max_workspace_bytes = size_t{64} << 20;
+  bool conv_algorithms_by_timing = false;  // cuDNN: time every algorithm, else its heuristic
   DeviceConstants* constants = nullptr;
 };
 
