@@ -108,7 +108,7 @@ Graph GraphFromJson(const std::string& text, const std::string& source) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers overflowing a double
     throw Error(source + ": not valid JSON (" + std::string(e.what()) + ")");
   }
   try {

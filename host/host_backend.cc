@@ -1,5 +1,7 @@
 #include "host/host_backend.h"
 
+#include <unistd.h>
+
 #include <cstring>
 #include <limits>
 
@@ -26,6 +28,13 @@ class HostExecutable : public Executable {
       }
       params_.push_back(std::move(params));
     }
+    // More than the machine has can never succeed; say so instead of trying (and instead of
+    // relying on bad_alloc, which sanitizers and overcommit do not always deliver).
+    const int64_t physical = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
+    if (physical > 0 && plan_.arena_bytes > physical)
+      throw Error("host backend: the activation arena this batch needs (" +
+                  std::to_string(plan_.arena_bytes >> 20) + " MiB) exceeds this machine's " +
+                  std::to_string(physical >> 20) + " MiB of memory; use a smaller batch");
     try {
       arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
     } catch (const std::exception&) {  // bad_alloc or length_error

@@ -81,6 +81,13 @@ TEST(JsonIo, TruncatedDocument) {
   ExpectError(text.substr(0, text.size() / 2), {"m.json", "not valid JSON"});
 }
 
+TEST(JsonIo, NumberOverflowIsAnError) {
+  ExpectError("1e400", {"m.json", "not valid JSON"});
+  std::string text = Valid();
+  text.replace(text.find("\"pad\": [1, 1]"), 13, "\"pad\": [1e999, 1]");
+  ExpectError(text, {"m.json", "not valid JSON"});
+}
+
 TEST(JsonIo, TopLevelNotObject) { ExpectError("[1, 2]", {"object"}); }
 
 TEST(JsonIo, WrongFormat) {
