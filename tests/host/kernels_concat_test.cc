@@ -10,17 +10,12 @@
 
 #include "graph/error.h"
 #include "host/kernels/concat.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using kernel_test::Random;
 
 TEST(ConcatForward, StacksChannelsInOrder) {
   const int64_t n = 3, h = 3, w = 5, plane = h * w;

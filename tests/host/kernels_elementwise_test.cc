@@ -9,17 +9,12 @@
 
 #include "graph/error.h"
 #include "host/kernels/elementwise.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using kernel_test::Random;
 
 const Shape kShape{3, 4, 5, 3};
 constexpr int64_t kTotal = 9, kFirst = 2;  // the slice: channels [2, 6) of 9

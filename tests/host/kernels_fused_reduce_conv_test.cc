@@ -9,26 +9,13 @@
 #include <vector>
 
 #include "host/kernels/fused_reduce_conv.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
-
-double RelativeL2(const std::vector<double>& want, const std::vector<float>& got) {
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < want.size(); ++i) {
-    diff += (want[i] - got[i]) * (want[i] - got[i]);
-    norm += want[i] * want[i];
-  }
-  return std::sqrt(diff / std::max(norm, 1e-30));
-}
+using kernel_test::Random;
+using kernel_test::RelativeL2;
 
 struct FusedCase {
   const char* name;

@@ -12,17 +12,12 @@
 #include "graph/error.h"
 #include "host/kernels/gemm.h"
 #include "host/kernels/gemm_kernels.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using kernel_test::Random;
 
 struct Case {
   int64_t m, n, k;

@@ -9,17 +9,12 @@
 
 #include "graph/error.h"
 #include "host/kernels/linear.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using kernel_test::Random;
 
 // in: a ConstTensorView; returns out[n][j] in double.
 std::vector<double> Reference(const ConstTensorView& in, const std::vector<float>& weight,

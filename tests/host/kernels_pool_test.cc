@@ -12,17 +12,12 @@
 #include "graph/error.h"
 #include "host/kernels/adaptive_avg_pool.h"
 #include "host/kernels/pool.h"
+#include "tests/host/kernel_test_util.h"
 
 namespace incept {
 namespace {
 
-std::vector<float> Random(size_t count, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using kernel_test::Random;
 
 // PyTorch's pooling_output_shape.
 int64_t PooledSize(int64_t in, int k, int s, int pad_begin, int pad_end, bool ceil) {
