@@ -76,8 +76,14 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     passes.fuse_reduce = options_.fuse_reduce.value_or(backend_->PrefersReduceFusion());
     report_ = OptimizeGraph(graph_, weights_, passes);
   } else {
-    // As loaded, but the aux heads never run: they are not outputs of the inference graph.
+    // As loaded, but without the aux heads: they are not part of the inference graph (and
+    // their fixed FC sizes would refuse other input sizes).
     graph_.aux_outputs.clear();
+    std::vector<bool> live = ReachableFrom(graph_, graph_.outputs);
+    std::vector<Node> kept;
+    for (size_t i = 0; i < graph_.nodes.size(); ++i)
+      if (live[i]) kept.push_back(std::move(graph_.nodes[i]));
+    graph_.nodes = std::move(kept);
   }
   PruneWeights(graph_, weights_);
 }

@@ -111,6 +111,17 @@ TEST(Engine, UnknownBackendIsAnError) {
 namespace incept {
 namespace {
 
+TEST(Engine, UnoptimizedGraphDropsTheAuxHeads) {
+  Graph graph = LoadGraph(std::string(INCEPT_SOURCE_DIR) + "/model_zoo/googlenet.json");
+  Engine engine(graph, RandomWeights(graph), EngineOptions{"host", false, 1});
+  EXPECT_EQ(engine.optimized_graph().IndexOf("loss1/fc"), -1);
+  EXPECT_NE(engine.optimized_graph().IndexOf("pool5/drop_7x7_s1"), -1);  // kept as loaded
+  // 231x231: a size whose last map is still 7x7 (the Caffe net's fixed 7x7
+  // average pool and FC sizes take nothing else).
+  Tensor probabilities = engine.Run(RandomInput({2, 3, 231, 231})).at(0);
+  EXPECT_EQ(probabilities.dims, (std::vector<int64_t>{2, 1000, 1, 1}));
+}
+
 TEST(Engine, ReportsUnusedTensors) {
   Graph graph = LoadGraph(kTorchvision);
   WeightMap weights = RandomWeights(graph);  // includes the aux heads' tensors
