@@ -14,8 +14,19 @@
 
 namespace incept {
 
+// One launch of a profiled run: which node, on which plan stream, when (microseconds from
+// the start of the run) and for how long.
+struct NodeTiming {
+  int node = -1;
+  int stream = 0;
+  double start_us = 0, duration_us = 0;
+};
+
 struct RunOptions {
   bool poison = false;  // host: NaN-fill each buffer the moment its value dies
+  // When set, the backend appends one NodeTiming per launch (host: wall clock around each
+  // kernel). A backend that cannot time nodes leaves it empty.
+  std::vector<NodeTiming>* timings = nullptr;
 };
 
 // A graph bound to weights and a plan on one backend, ready to run repeatedly.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <limits>
 
@@ -54,13 +55,21 @@ class HostExecutable : public Executable {
     if (options.poison) std::fill(arena_.begin(), arena_.end(), Nan());
     std::memcpy(View(inputs[0]).data, input.data.data(), input.data.size() * sizeof(float));
 
+    const auto run_start = std::chrono::steady_clock::now();
     for (const StepRef& ref : plan_.order) {
       const Step& step = plan_.streams[ref.stream][ref.index];
       if (step.kind != StepKind::kLaunch) continue;
       const Node& node = graph_.nodes[step.node];
       std::vector<ConstTensorView> in;
       for (int p : views_.inputs[step.node]) in.push_back(View(p));
+      const auto start = std::chrono::steady_clock::now();
       RunHostNode(node, in, params_[step.node], View(step.node));
+      if (options.timings) {
+        using Us = std::chrono::duration<double, std::micro>;
+        const auto end = std::chrono::steady_clock::now();
+        options.timings->push_back(
+            {step.node, ref.stream, Us(start - run_start).count(), Us(end - start).count()});
+      }
       if (options.poison)
         for (int dead : dies_after_[step.node]) Poison(dead);
     }

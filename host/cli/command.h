@@ -20,6 +20,7 @@ int RunInfo(const Args& args);
 int RunRun(const Args& args);
 int RunPlan(const Args& args);
 int RunBench(const Args& args);
+int RunProfile(const Args& args);
 
 const std::vector<Command>& Commands();
 

@@ -12,6 +12,7 @@ const std::vector<Command>& Commands() {
       {"run", "run a model on images or an .npy batch, print the top classes", RunRun},
       {"plan", "fusions, stream schedule and memory plan of a model", RunPlan},
       {"bench", "throughput and latency per batch size", RunBench},
+      {"profile", "per-node times and a Chrome trace of the streams", RunProfile},
   };
   return commands;
 }

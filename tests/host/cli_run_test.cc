@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "host/io/npy.h"
 #include "tests/host/cli_test_util.h"
@@ -97,6 +98,29 @@ TEST(CliBench, JsonResultsPerBatch) {
   EXPECT_EQ(j["results"][1]["backend"], "host");
   EXPECT_GT(j["results"][0]["images_per_second"].get<double>(), 0);
   EXPECT_GT(j["results"][0]["latency_ms"]["p90"].get<double>(), 0);
+}
+
+}  // namespace
+}  // namespace incept
+
+namespace incept {
+namespace {
+
+TEST(CliProfile, PerNodeTimesAndAChromeTrace) {
+  const std::string trace = ::testing::TempDir() + "trace.json";
+  auto r = testing::RunCli("profile " + std::string(INCEPT_SOURCE_DIR) +
+                           "/model_zoo/googlenet_torchvision.json --backend host --batch 1 "
+                           "--iterations 1 --json --trace " +
+                           trace);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["nodes"].size(), 54u);  // every launch of the optimised plan, once
+  EXPECT_GT(j["total_us"].get<double>(), 0);
+  auto events = nlohmann::json::parse(testing::Slurp(trace))["traceEvents"];
+  std::set<int> lanes;
+  for (const auto& e : events)
+    if (e["ph"] == "X") lanes.insert(e["tid"].get<int>());
+  EXPECT_GE(lanes.size(), 3u);  // the Inception branches run on their own streams
 }
 
 }  // namespace
