@@ -111,16 +111,16 @@ class HostExecutable : public Executable {
       const Step& step = plan_.streams[ref.stream][ref.index];
       if (step.kind == StepKind::kLaunch) launch_index[step.node] = count++;
     }
+    // A buffer holding an output, itself or through a view, stays alive.
+    std::vector<bool> holds_output(graph_.nodes.size(), false);
+    for (size_t j = 0; j < graph_.nodes.size(); ++j)
+      if (views_.is_output[j]) holds_output[plan_.values[j].root] = true;
     for (size_t i = 0; i < graph_.nodes.size(); ++i) {
-      if (views_.kind[i] != ValueKind::kBuffer || views_.is_output[i]) continue;
+      if (views_.kind[i] != ValueKind::kBuffer || holds_output[i]) continue;
       int last = -1;
       for (int r : views_.readers[i])
         if (last < 0 || launch_index[r] > launch_index[last]) last = r;
-      // Views of this buffer that are outputs keep it alive.
-      bool output_view = false;
-      for (size_t j = 0; j < graph_.nodes.size(); ++j)
-        output_view = output_view || (views_.is_output[j] && plan_.values[j].root == int(i));
-      if (last >= 0 && !output_view) dies_after_[last].push_back(static_cast<int>(i));
+      if (last >= 0) dies_after_[last].push_back(static_cast<int>(i));
     }
   }
 

@@ -8,18 +8,10 @@
 #include <string>
 
 #include "graph/error.h"
+#include "graph/op_registry.h"  // WindowOutputSize: the ceil/floor rule shape inference uses
 
 namespace incept {
 namespace {
-
-// PyTorch's pooling_output_shape: floor or ceil division, and with ceil_mode the last
-// window must start inside the image or its leading padding.
-int64_t PooledSize(int64_t in, int kernel, int stride, int pad_begin, int pad_end, bool ceil) {
-  const int64_t span = in + pad_begin + pad_end - kernel;
-  int64_t out = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
-  if (ceil && (out - 1) * stride >= in + pad_begin) --out;
-  return out;
-}
 
 void CheckPool(const char* op, const ConstTensorView& in, const PoolAttrs& a,
                const TensorView& out) {
@@ -33,9 +25,9 @@ void CheckPool(const char* op, const ConstTensorView& in, const PoolAttrs& a,
     fail("kernel and stride must be >= 1");
   if (in.shape.n != out.shape.n || in.shape.c != out.shape.c) fail("batch or channels differ");
   const int64_t oh =
-      PooledSize(in.shape.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, a.ceil_mode);
+      WindowOutputSize(in.shape.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, a.ceil_mode);
   const int64_t ow =
-      PooledSize(in.shape.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, a.ceil_mode);
+      WindowOutputSize(in.shape.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, a.ceil_mode);
   if (oh < 1 || ow < 1 || out.shape.h != oh || out.shape.w != ow)
     fail("output size must be " + std::to_string(oh) + "x" + std::to_string(ow));
 }
