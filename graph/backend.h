@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
 namespace incept {

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "graph/error.h"
-#include "graph/memory_plan.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
 #include "host/host_backend.h"

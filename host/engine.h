@@ -20,7 +20,7 @@
 #include "graph/backend.h"
 #include "graph/graph.h"
 #include "graph/passes/passes.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
 namespace incept {

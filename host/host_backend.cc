@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "graph/error.h"
+#include "graph/planner/views.h"
 #include "host/host_ops.h"
 
 namespace incept {
