@@ -14,7 +14,9 @@ namespace incept {
 
 // The views of a graph: which values own bytes, which are slices or aliases, and which
 // nodes launch. Validates concat elision (a slice names a Concat it feeds, in bounds;
-// every input of an elided Concat is one of its slices) and throws Error otherwise. A
+// every input of an elided Concat is one of its slices; an elided Concat may itself be a
+// slice of another, so the root of a slice is the outermost Concat and its channel offset
+// there is the sum along the chain) and throws Error otherwise. A
 // Concat that is not elided may have some slice inputs: it launches after them and copies
 // the others.
 struct GraphViews {
