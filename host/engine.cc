@@ -4,8 +4,6 @@
 #include <set>
 
 #include "graph/error.h"
-#include "graph/memory_plan.h"
-#include "graph/schedule.h"
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
 #include "host/host_backend.h"
@@ -37,13 +35,6 @@ void PruneWeights(const Graph& graph, WeightMap& weights) {
 }
 
 }  // namespace
-
-Plan MakePlan(const Graph& graph, int streams) {
-  Plan plan = ScheduleStreams(graph, streams);
-  PlanMemory(graph, plan);
-  CheckNoOverlap(graph, plan);
-  return plan;
-}
 
 Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     : graph_(std::move(graph)), weights_(std::move(weights)), options_(std::move(options)) {

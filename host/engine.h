@@ -19,6 +19,7 @@
 
 #include "graph/backend.h"
 #include "graph/graph.h"
+#include "graph/make_plan.h"
 #include "graph/passes/passes.h"
 #include "graph/plan.h"
 #include "graph/tensor.h"
@@ -34,10 +35,6 @@ struct EngineOptions {
   // (Backend::PrefersReduceFusion).
   std::optional<bool> fuse_reduce = std::nullopt;
 };
-
-// Schedules `graph` (shapes inferred) on at most `streams` streams, plans its fp32 memory
-// and checks the plan (CheckNoOverlap).
-Plan MakePlan(const Graph& graph, int streams);
 
 class Engine {
  public:
