@@ -27,8 +27,10 @@
 //     for one thread at a time (its Run is not reentrant); many contexts of one engine run
 //     concurrently. Use a context per worker thread where each thread runs many inferences
 //     and the arenas' memory is affordable; Engine::Run where callers come and go.
-//   - The engine must outlive its contexts. Results are bitwise the same whichever thread,
-//     context or pooled executable computes them (the backends are deterministic).
+//   - The engine must outlive its contexts. On the host backend results are bitwise the
+//     same whichever thread, context or pooled executable computes them; on the CUDA
+//     backend each executable picks its cuDNN algorithms when it is built (by timing), so
+//     two executables of one shape may differ by fp32 rounding, and each is deterministic.
 #pragma once
 
 #include <condition_variable>
