@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
@@ -49,6 +50,19 @@ class Backend {
   // Whether the graph passes should fuse each 1x1 reduce conv into its KxK conv for this
   // backend by default (until tactic selection decides per layer and batch by timing).
   virtual bool PrefersReduceFusion() const { return true; }
+  // Fills plan.tactics (graph/planner/tactic.h), one per node, for a scheduled and
+  // memory-planned plan. The default leaves them empty (no tactic recorded). Thread-safe.
+  virtual void AssignTactics(const Graph& graph, Plan& plan) const {
+    (void)graph;
+    (void)plan;
+  }
+  // What an engine file or a timing cache built here must match (device, driver and
+  // library versions); the host backend's has only its name.
+  virtual DeviceKey Device() const {
+    DeviceKey key;
+    key.backend = name();
+    return key;
+  }
   // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
   // Thread-safe: the Engine compiles executables for several callers at once. The result
   // may keep pointers into `weights` (they outlive it) but not into `graph` or `plan`.

@@ -37,6 +37,17 @@ void PruneWeights(const Graph& graph, WeightMap& weights) {
 
 }  // namespace
 
+// One input shape's share of the engine: its plan, built once, and its executable pool.
+// Invariant: executables == idle.size() + the number borrowed or being built
+// <= max_executables_per_shape.
+struct Engine::ShapeSlot {
+  std::mutex mutex;
+  std::condition_variable returned;          // an executable came back or a build failed
+  std::unique_ptr<const Prepared> prepared;  // set once under mutex, then never changed
+  std::vector<std::unique_ptr<Executable>> idle;
+  int executables = 0;
+};
+
 Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     : graph_(std::move(graph)), weights_(std::move(weights)), options_(std::move(options)) {
   RegisterHostBackend();
@@ -45,23 +56,7 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
   unused_weights_ = UnusedWeights(graph_, weights_);
-  std::string wanted = options_.backend;
-  if (wanted == "auto") {
-    std::vector<std::string> names = BackendNames();
-    bool has_cuda = std::find(names.begin(), names.end(), "cuda") != names.end();
-    wanted = "host";
-    if (has_cuda) {
-      std::unique_ptr<Backend> cuda = CreateBackend("cuda");
-      fallback_reason_ = cuda->Unavailable();
-      if (fallback_reason_.empty()) wanted = "cuda";
-    } else {
-      fallback_reason_ = "this build has no CUDA backend";
-    }
-  }
-  backend_ = CreateBackend(wanted);
-  if (std::string why = backend_->Unavailable(); !why.empty())
-    throw Error("backend \"" + wanted + "\" cannot run here: " + why);
-  backend_name_ = wanted;
+  ChooseBackend();
 
   if (options_.optimize) {
     OptimizeOptions passes;
@@ -81,16 +76,50 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   PruneWeights(graph_, weights_);
 }
 
-// One input shape's share of the engine: its plan, built once, and its executable pool.
-// Invariant: executables == idle.size() + the number borrowed or being built
-// <= max_executables_per_shape.
-struct Engine::ShapeSlot {
-  std::mutex mutex;
-  std::condition_variable returned;          // an executable came back or a build failed
-  std::unique_ptr<const Prepared> prepared;  // set once under mutex, then never changed
-  std::vector<std::unique_ptr<Executable>> idle;
-  int executables = 0;
-};
+Engine::Engine(Planned planned, const std::string& backend, EngineOptions options)
+    : graph_(std::move(planned.graph)),
+      weights_(std::move(planned.weights)),
+      options_(std::move(options)) {
+  RegisterHostBackend();
+  if (options_.backend != "auto" && options_.backend != backend)
+    throw Error("the plans were made for backend \"" + backend + "\", not \"" +
+                options_.backend + "\"");
+  options_.backend = backend;
+  if (options_.streams < 1) throw Error("streams must be >= 1");
+  if (options_.max_executables_per_shape < 1) throw Error("max_executables_per_shape must be >= 1");
+  InferShapes(graph_);
+  CheckWeights(graph_, weights_);
+  ChooseBackend();
+  for (Prepared& prepared : planned.prepared) {
+    const std::vector<int> inputs = prepared.graph.InputIndices();
+    if (inputs.size() != 1) throw Error("a planned graph must have exactly one input");
+    const Shape& s = prepared.graph.nodes[inputs[0]].shape;
+    std::unique_ptr<ShapeSlot>& slot = slots_[std::make_tuple(s.n, s.c, s.h, s.w)];
+    if (slot) throw Error("two plans for input shape " + s.str());
+    slot = std::make_unique<ShapeSlot>();
+    slot->prepared = std::make_unique<const Prepared>(std::move(prepared));
+  }
+}
+
+void Engine::ChooseBackend() {
+  std::string wanted = options_.backend;
+  if (wanted == "auto") {
+    std::vector<std::string> names = BackendNames();
+    bool has_cuda = std::find(names.begin(), names.end(), "cuda") != names.end();
+    wanted = "host";
+    if (has_cuda) {
+      std::unique_ptr<Backend> cuda = CreateBackend("cuda");
+      fallback_reason_ = cuda->Unavailable();
+      if (fallback_reason_.empty()) wanted = "cuda";
+    } else {
+      fallback_reason_ = "this build has no CUDA backend";
+    }
+  }
+  backend_ = CreateBackend(wanted);
+  if (std::string why = backend_->Unavailable(); !why.empty())
+    throw Error("backend \"" + wanted + "\" cannot run here: " + why);
+  backend_name_ = wanted;
+}
 
 Engine::~Engine() = default;
 
@@ -116,6 +145,7 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
     prepared->plan = MakePlan(prepared->graph, options_.streams);
+    backend_->AssignTactics(prepared->graph, prepared->plan);
     slot->prepared = std::move(prepared);
   }
   return *slot;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/planner/tactic.h"
 
 namespace incept {
 
@@ -80,6 +81,9 @@ struct Plan {
   int64_t arena_bytes = 0;                     // max end of any buffer or workspace
   int64_t lower_bound_bytes = 0;               // see memory_plan.h
   int64_t naive_bytes = 0;                     // sum of all buffers and workspaces, no reuse
+  // Tactics (tactic.h): per node, filled by the backend (Backend::AssignTactics); empty
+  // until then.
+  std::vector<Tactic> tactics;
 };
 
 // ---- Printing ---------------------------------------------------------------------------
