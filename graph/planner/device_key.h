@@ -9,13 +9,13 @@
 namespace incept {
 
 struct DeviceKey {
-  std::string backend;      // "host", "cuda"
-  std::string device;       // "NVIDIA H200"
-  std::string sm;           // "sm_90"
-  std::string driver;       // CUDA driver version, "13.0"
-  std::string cuda;         // CUDA runtime version, "13.0"
-  std::string cudnn;        // "9.19.0"
-  std::string cublas;       // "13.1.0"
+  std::string backend;  // "host", "cuda"
+  std::string device;   // "NVIDIA H200"
+  std::string sm;       // "sm_90"
+  std::string driver;   // CUDA driver version, "13.0"
+  std::string cuda;     // CUDA runtime version, "13.0"
+  std::string cudnn;    // "9.19.0"
+  std::string cublas;   // "13.1.0"
   bool operator==(const DeviceKey& o) const {
     return backend == o.backend && device == o.device && sm == o.sm && driver == o.driver &&
            cuda == o.cuda && cudnn == o.cudnn && cublas == o.cublas;

@@ -60,7 +60,8 @@ bool MathTypeFromName(const std::string& name, MathType* math) {
   return false;
 }
 
-void AssignUniformTactics(const Graph& graph, Plan& plan, TacticKind kind, const std::string& name) {
+void AssignUniformTactics(const Graph& graph, Plan& plan, TacticKind kind,
+                          const std::string& name) {
   if (plan.node_stream.size() != graph.nodes.size())
     throw Error("AssignUniformTactics: the plan is not scheduled for this graph");
   plan.tactics.assign(graph.nodes.size(), Tactic{});

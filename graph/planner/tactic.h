@@ -20,14 +20,14 @@ namespace incept {
 struct Plan;
 
 enum class TacticKind {
-  kNone,             // not launched (Input, alias, slice, elided concat)
-  kHostKernel,       // host reference kernel (the only host tactic)
-  kCudnnConv,        // a cuDNN forward convolution algorithm
-  kCublasGemm,       // cuBLAS GEMM (Linear)
-  kOwnKernel,        // one of our SIMT kernels (pooling, LRN, softmax, ...)
-  kFusedReduceConv,  // our fused 1x1 reduce + KxK conv kernel
-  kCudnnReducePair,  // the two cuDNN convs a fused reduce conv replaces
-  kMergedHorizontal, // one GEMM for several 1x1 convs sharing an input
+  kNone,              // not launched (Input, alias, slice, elided concat)
+  kHostKernel,        // host reference kernel (the only host tactic)
+  kCudnnConv,         // a cuDNN forward convolution algorithm
+  kCublasGemm,        // cuBLAS GEMM (Linear)
+  kOwnKernel,         // one of our SIMT kernels (pooling, LRN, softmax, ...)
+  kFusedReduceConv,   // our fused 1x1 reduce + KxK conv kernel
+  kCudnnReducePair,   // the two cuDNN convs a fused reduce conv replaces
+  kMergedHorizontal,  // one GEMM for several 1x1 convs sharing an input
 };
 
 // cuDNN's math types (cudnnMathType_t), kept as our enum so graph/ needs no cuDNN.
@@ -41,15 +41,14 @@ struct TacticCandidate {
   double spread = 0;
   int samples = 0;
   bool operator==(const TacticCandidate& o) const {
-    return name == o.name && median_us == o.median_us && spread == o.spread &&
-           samples == o.samples;
+    return name == o.name && median_us == o.median_us && spread == o.spread && samples == o.samples;
   }
 };
 
 struct Tactic {
   TacticKind kind = TacticKind::kNone;
-  std::string name;        // e.g. "host", "cudnn/IMPLICIT_PRECOMP_GEMM/default"
-  int algorithm = -1;      // cuDNN algorithm id (kCudnnConv, kCudnnReducePair); else -1
+  std::string name;    // e.g. "host", "cudnn/IMPLICIT_PRECOMP_GEMM/default"
+  int algorithm = -1;  // cuDNN algorithm id (kCudnnConv, kCudnnReducePair); else -1
   MathType math = MathType::kDefault;
   int64_t workspace_bytes = 0;
   std::vector<TacticCandidate> candidates;  // every candidate timed; empty if not timed

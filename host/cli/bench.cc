@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "graph/error.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/engine.h"
@@ -58,7 +59,8 @@ int RunBench(const Args& args) {
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
   bool json_out = false, no_optimize = false, baseline = false, no_fuse_reduce = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  bool rebuild_if_stale = false;
+  app.add_option("MODEL", model, "model JSON file or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
@@ -74,9 +76,13 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
+  if (m.engine_file && (baseline || no_optimize))
+    throw Error("--baseline and --no-optimize need a model JSON, not an engine file");
   std::vector<std::pair<std::string, EngineOptions>> variants;
   EngineOptions ours;
   ours.backend = backend;
@@ -92,7 +98,8 @@ int RunBench(const Args& args) {
 
   std::vector<Measurement> results;
   for (const auto& [name, options] : variants) {
-    Engine engine(m.graph, m.weights, options);
+    std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+    Engine& engine = *owned;
     PrintEngineNotes(engine);
     for (int batch : batches)
       results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));

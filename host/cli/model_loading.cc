@@ -7,6 +7,7 @@
 #include "graph/error.h"
 #include "graph/json_io.h"
 #include "host/engine.h"
+#include "host/engine_file/engine_file.h"
 #include "host/io/image.h"
 #include "host/io/npy.h"
 #include "host/io/safetensors.h"
@@ -17,6 +18,15 @@ namespace incept::cli {
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed) {
   LoadedModel m;
+  m.path = model_path;
+  if (IsEngineFilePath(model_path)) {
+    if (!weights_path.empty())
+      throw Error(model_path + ": an engine file holds its weights; drop --weights");
+    auto contents = std::make_shared<EngineFileContents>(ReadEngineFile(model_path));
+    m.graph = contents->graph;
+    m.engine_file = std::move(contents);
+    return m;
+  }
   m.graph = LoadGraph(model_path);
   if (weights_path.empty()) {
     m.weights = RandomWeights(m.graph, seed);
@@ -29,6 +39,16 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
     m.weights = LoadSafetensors(weights_path);
   }
   return m;
+}
+
+std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,
+                                   bool rebuild_if_stale) {
+  if (!model.engine_file) return std::make_unique<Engine>(model.graph, model.weights, options);
+  std::string notice;
+  std::unique_ptr<Engine> engine =
+      EngineFromContents(*model.engine_file, model.path, options, rebuild_if_stale, &notice);
+  if (!notice.empty()) std::fprintf(stderr, "note: %s\n", notice.c_str());
+  return engine;
 }
 
 Tensor LoadInput(const Graph& graph, const std::string& npy_path,

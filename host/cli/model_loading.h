@@ -2,6 +2,7 @@
 // said plainly on stderr) and reading the input batch.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 
 namespace incept {
 class Engine;
+struct EngineFileContents;
+struct EngineOptions;
 }
 
 namespace incept::cli {
@@ -18,7 +21,16 @@ struct LoadedModel {
   Graph graph;
   WeightMap weights;
   bool random_weights = false;
+  // Set when MODEL is an engine file (.incept): its contents; `graph` is its optimised
+  // graph and `weights` empty.
+  std::shared_ptr<const EngineFileContents> engine_file;
+  std::string path;
 };
+
+// The engine of a loaded model: from an engine file, its plans (refused if stale, unless
+// `rebuild_if_stale`); else built from the graph and weights with `options`.
+std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,
+                                   bool rebuild_if_stale = false);
 
 // Loads MODEL and WEIGHTS (a safetensors file); with an empty `weights_path`, seeded He
 // random weights, with a notice on stderr.

@@ -28,8 +28,8 @@ int RunProfile(const Args& args) {
   CLI::App app("Per-node times of one batch and a Chrome trace of the plan's streams.", "profile");
   std::string model, weights, trace, backend = "host";
   int batch = 1, streams = 4, iterations = 5, top = 20;
-  bool json_out = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  bool json_out = false, rebuild_if_stale = false;
+  app.add_option("MODEL", model, "model JSON file or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "backend to profile (per-node times: host)")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
@@ -40,6 +40,8 @@ int RunProfile(const Args& args) {
   app.add_option("--top", top, "rows in the table (slowest nodes)")->check(CLI::Range(1, 100000));
   app.add_option("--trace", trace, "write a Chrome trace (JSON) of the last run");
   app.add_flag("--json", json_out, "print JSON: per-node median microseconds");
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -47,7 +49,8 @@ int RunProfile(const Args& args) {
   EngineOptions options;
   options.backend = backend;
   options.streams = streams;
-  Engine engine(std::move(m.graph), std::move(m.weights), options);
+  std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+  Engine& engine = *owned;
   PrintEngineNotes(engine);
   const Graph& graph =
       engine.Prepare(Shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]}).graph;

@@ -33,8 +33,8 @@ int RunRun(const Args& args) {
   std::string model, weights, npy, output, backend = "auto";
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
-  bool no_optimize = false, poison = false, merge_1x1 = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  bool no_optimize = false, poison = false, merge_1x1 = false, rebuild_if_stale = false;
+  app.add_option("MODEL", model, "model JSON file or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--input", npy, "input batch, a float32 .npy of shape (N, C, H, W)");
   app.add_option("--image", images, "image files (JPEG, PNG, ...): ImageNet preprocessing");
@@ -48,6 +48,8 @@ int RunRun(const Args& args) {
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -57,7 +59,8 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
-  Engine engine(std::move(m.graph), std::move(m.weights), options);
+  std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+  Engine& engine = *owned;
   PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
   std::vector<Tensor> outputs = engine.Run(input, RunOptions{poison});

@@ -24,10 +24,14 @@ constexpr EngineSection kSectionOrder[] = {EngineSection::kMeta, EngineSection::
 
 const char* SectionName(uint32_t kind) {
   switch (static_cast<EngineSection>(kind)) {
-    case EngineSection::kMeta: return "meta";
-    case EngineSection::kGraph: return "graph";
-    case EngineSection::kPlans: return "plans";
-    case EngineSection::kWeights: return "weights";
+    case EngineSection::kMeta:
+      return "meta";
+    case EngineSection::kGraph:
+      return "graph";
+    case EngineSection::kPlans:
+      return "plans";
+    case EngineSection::kWeights:
+      return "weights";
   }
   return nullptr;
 }
@@ -79,7 +83,8 @@ json ParseSection(const uint8_t* data, size_t size, const std::string& where) {
 
 std::string RequiredString(const json& j, const char* key, const std::string& where) {
   auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) throw Error(where + ": \"" + key + "\" missing or not a string");
+  if (it == j.end() || !it->is_string())
+    throw Error(where + ": \"" + key + "\" missing or not a string");
   return it->get<std::string>();
 }
 
@@ -96,7 +101,8 @@ void ReadMeta(const json& j, const std::string& where, EngineFileContents& c) {
   auto streams = j.find("streams");
   if (streams == j.end() || !streams->is_number_integer() || streams->get<int64_t>() < 1 ||
       streams->get<int64_t>() > kMaxPlanStreams)
-    throw Error(where + ": \"streams\" missing or outside [1, " + std::to_string(kMaxPlanStreams) + "]");
+    throw Error(where + ": \"streams\" missing or outside [1, " + std::to_string(kMaxPlanStreams) +
+                "]");
   c.streams = streams->get<int>();
   c.element_type = RequiredString(j, "element_type", where);
   c.layout = RequiredString(j, "layout", where);
@@ -105,7 +111,8 @@ void ReadMeta(const json& j, const std::string& where, EngineFileContents& c) {
                 ": this build reads fp32 NCHW engines only");
 }
 
-std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph, const std::string& where) {
+std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph,
+                                        const std::string& where) {
   if (!j.is_array()) throw Error(where + ": expected an array");
   if (j.empty()) throw Error(where + ": no plans");
   if (j.size() > 4096) throw Error(where + ": " + std::to_string(j.size()) + " plans is absurd");
@@ -136,8 +143,10 @@ std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph, const
 }  // namespace
 
 std::vector<uint8_t> SerializeEngineFile(const EngineFileContents& c) {
-  json meta = {{"incept_version", c.incept_version}, {"device", DeviceToJson(c.device)},
-               {"streams", c.streams},               {"element_type", c.element_type},
+  json meta = {{"incept_version", c.incept_version},
+               {"device", DeviceToJson(c.device)},
+               {"streams", c.streams},
+               {"element_type", c.element_type},
                {"layout", c.layout}};
   json plans = json::array();
   for (const Engine::Prepared& p : c.prepared) {
@@ -166,7 +175,8 @@ std::vector<uint8_t> SerializeEngineFile(const EngineFileContents& c) {
     PutU32(out, entry, static_cast<uint32_t>(kSectionOrder[i]));
     PutU64(out, entry + 8, offset);
     PutU64(out, entry + 16, sections[i].size());
-    if (!sections[i].empty()) std::memcpy(out.data() + offset, sections[i].data(), sections[i].size());
+    if (!sections[i].empty())
+      std::memcpy(out.data() + offset, sections[i].data(), sections[i].size());
     offset += sections[i].size();
   }
   SealEngineFile(out);
@@ -208,7 +218,8 @@ EngineFileContents ParseEngineFile(const uint8_t* data, size_t size, const std::
   if (count < 1 || count > kEngineFileMaxSections)
     throw fail("section count " + std::to_string(count) + " outside [1, " +
                std::to_string(kEngineFileMaxSections) + "]");
-  const uint64_t table_end = kEngineFileHeaderBytes + uint64_t{count} * kEngineFileSectionEntryBytes;
+  const uint64_t table_end =
+      kEngineFileHeaderBytes + uint64_t{count} * kEngineFileSectionEntryBytes;
   if (table_end > size) throw fail("the section table runs past the end of the file");
 
   // Sections: known kinds, each once, in range, tiling [table_end, size) in table order.
@@ -229,8 +240,8 @@ EngineFileContents ParseEngineFile(const uint8_t* data, size_t size, const std::
                  std::to_string(expected_offset) + " (sections tile the file)");
     if (bytes > size - offset)
       throw fail(at + " (" + name + "): " + std::to_string(bytes) + " bytes at offset " +
-                 std::to_string(offset) + " run past the end of the file (" +
-                 std::to_string(size) + " bytes)");
+                 std::to_string(offset) + " run past the end of the file (" + std::to_string(size) +
+                 " bytes)");
     section[kind] = data + offset;
     section_size[kind] = bytes;
     expected_offset = offset + bytes;
@@ -254,8 +265,8 @@ EngineFileContents ParseEngineFile(const uint8_t* data, size_t size, const std::
   auto [weights, weights_size] = span(EngineSection::kWeights);
   c.weights = ParseSafetensors(weights, weights_size, source + ": weights");
   auto [plans, plans_size] = span(EngineSection::kPlans);
-  c.prepared = ReadPlans(ParseSection(plans, plans_size, source + ": plans"), c.graph,
-                         source + ": plans");
+  c.prepared =
+      ReadPlans(ParseSection(plans, plans_size, source + ": plans"), c.graph, source + ": plans");
   return c;
 }
 

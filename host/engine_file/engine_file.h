@@ -85,11 +85,19 @@ void SealEngineFile(std::vector<uint8_t>& bytes);
 //   (device NVIDIA H100 (sm_90) vs NVIDIA H200 (sm_90))".
 std::string EngineFileMismatch(const EngineFileContents& contents, const DeviceKey& here);
 
+// True if `path` names an engine file (ends in ".incept").
+bool IsEngineFilePath(const std::string& path);
+
 // Loads `path` into an engine on the backend it was built for. A mismatch
 // (EngineFileMismatch) is an Error naming it, unless `rebuild_if_stale`: then the engine is
 // rebuilt here from the file's optimised graph and weights (plans and tactics made anew
 // for the same input shapes), the file rewritten, and `*notice` says so.
+// As LoadEngineFile, from contents already read from `path` (rewritten if rebuilt).
+std::unique_ptr<Engine> EngineFromContents(EngineFileContents contents, const std::string& path,
+                                           EngineOptions options, bool rebuild_if_stale = false,
+                                           std::string* notice = nullptr);
 std::unique_ptr<Engine> LoadEngineFile(const std::string& path, EngineOptions options,
-                                       bool rebuild_if_stale = false, std::string* notice = nullptr);
+                                       bool rebuild_if_stale = false,
+                                       std::string* notice = nullptr);
 
 }  // namespace incept

@@ -24,10 +24,22 @@ std::unique_ptr<Engine> Engine::Load(const std::string& path, EngineOptions opti
   return LoadEngineFile(path, std::move(options));
 }
 
+bool IsEngineFilePath(const std::string& path) {
+  const std::string suffix = ".incept";
+  return path.size() > suffix.size() &&
+         path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::unique_ptr<Engine> LoadEngineFile(const std::string& path, EngineOptions options,
                                        bool rebuild_if_stale, std::string* notice) {
+  return EngineFromContents(ReadEngineFile(path), path, std::move(options), rebuild_if_stale,
+                            notice);
+}
+
+std::unique_ptr<Engine> EngineFromContents(EngineFileContents contents, const std::string& path,
+                                           EngineOptions options, bool rebuild_if_stale,
+                                           std::string* notice) {
   RegisterHostBackend();
-  EngineFileContents contents = ReadEngineFile(path);
   const std::vector<std::string> names = BackendNames();
   std::string backend = contents.device.backend;
   if (options.backend != "auto") backend = options.backend;

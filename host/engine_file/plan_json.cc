@@ -15,8 +15,9 @@ struct StepName {
   StepKind kind;
   const char* name;
 };
-constexpr StepName kStepNames[] = {
-    {StepKind::kLaunch, "launch"}, {StepKind::kRecordEvent, "record"}, {StepKind::kWaitEvent, "wait"}};
+constexpr StepName kStepNames[] = {{StepKind::kLaunch, "launch"},
+                                   {StepKind::kRecordEvent, "record"},
+                                   {StepKind::kWaitEvent, "wait"}};
 
 struct ValueKindEntry {
   ValueKind kind;
@@ -44,7 +45,8 @@ class Reader {
     if (!v.is_number_integer()) Fail(path, "expected an integer");
     const int64_t x = v.get<int64_t>();
     if (x < lo || x > hi)
-      Fail(path, std::to_string(x) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      Fail(path, std::to_string(x) + " is outside [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "]");
     return x;
   }
   double Number(const json& v, const std::string& path) const {
@@ -72,21 +74,27 @@ json TacticToJson(const Tactic& t) {
   json candidates = json::array();
   for (const TacticCandidate& c : t.candidates)
     candidates.push_back({c.name, c.median_us, c.spread, c.samples});
-  return {{"kind", TacticKindName(t.kind)},   {"name", t.name},
-          {"algorithm", t.algorithm},         {"math", MathTypeName(t.math)},
-          {"workspace_bytes", t.workspace_bytes}, {"candidates", candidates}};
+  return {{"kind", TacticKindName(t.kind)},
+          {"name", t.name},
+          {"algorithm", t.algorithm},
+          {"math", MathTypeName(t.math)},
+          {"workspace_bytes", t.workspace_bytes},
+          {"candidates", candidates}};
 }
 
 Tactic TacticFromJson(const Reader& r, const json& j, const std::string& path) {
   Tactic t;
   const std::string& kind = r.String(r.Field(j, "kind", path), path + ".kind");
-  if (!TacticKindFromName(kind, &t.kind)) r.Fail(path + ".kind", "unknown tactic kind \"" + kind + "\"");
+  if (!TacticKindFromName(kind, &t.kind))
+    r.Fail(path + ".kind", "unknown tactic kind \"" + kind + "\"");
   t.name = r.String(r.Field(j, "name", path), path + ".name");
-  t.algorithm = static_cast<int>(r.Int(r.Field(j, "algorithm", path), path + ".algorithm", -1, 1 << 20));
+  t.algorithm =
+      static_cast<int>(r.Int(r.Field(j, "algorithm", path), path + ".algorithm", -1, 1 << 20));
   const std::string& math = r.String(r.Field(j, "math", path), path + ".math");
-  if (!MathTypeFromName(math, &t.math)) r.Fail(path + ".math", "unknown math type \"" + math + "\"");
-  t.workspace_bytes = r.Int(r.Field(j, "workspace_bytes", path), path + ".workspace_bytes", 0,
-                            kMaxPlanArenaBytes);
+  if (!MathTypeFromName(math, &t.math))
+    r.Fail(path + ".math", "unknown math type \"" + math + "\"");
+  t.workspace_bytes =
+      r.Int(r.Field(j, "workspace_bytes", path), path + ".workspace_bytes", 0, kMaxPlanArenaBytes);
   const json& candidates = r.Array(r.Field(j, "candidates", path), path + ".candidates");
   for (size_t i = 0; i < candidates.size(); ++i) {
     const std::string at = At(path + ".candidates", i);
@@ -145,8 +153,10 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
   const json& streams = r.Array(r.Field(j, "streams", ""), "streams", plan.num_streams);
   // A plan launches each node at most once and records each event once: a hostile count
   // larger than that is refused before anything is allocated for it.
-  plan.num_events = static_cast<int>(r.Int(r.Field(j, "num_events", ""), "num_events", 0, 4 * n + 64));
-  const json& node_stream = r.Array(r.Field(j, "node_stream", ""), "node_stream", graph.nodes.size());
+  plan.num_events =
+      static_cast<int>(r.Int(r.Field(j, "num_events", ""), "num_events", 0, 4 * n + 64));
+  const json& node_stream =
+      r.Array(r.Field(j, "node_stream", ""), "node_stream", graph.nodes.size());
   plan.node_stream.resize(n);
   for (int64_t i = 0; i < n; ++i)
     plan.node_stream[i] =
@@ -184,8 +194,8 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
   for (int64_t i = 0; i < n; ++i)
     if (launched_on[i] != plan.node_stream[i])
       r.Fail(At("node_stream", i), "node \"" + graph.nodes[i].name + "\" says stream " +
-                                       std::to_string(plan.node_stream[i]) + " but is launched on " +
-                                       std::to_string(launched_on[i]));
+                                       std::to_string(plan.node_stream[i]) +
+                                       " but is launched on " + std::to_string(launched_on[i]));
 
   const json& order = r.Array(r.Field(j, "order", ""), "order", total_steps);
   std::set<std::pair<int, int>> seen;
@@ -244,8 +254,8 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
   for (const WorkspacePlacement& w : plan.workspaces)
     if (w.bytes > 0) end = std::max(end, w.offset + w.bytes);
   if (plan.arena_bytes != end)
-    r.Fail("arena_bytes", std::to_string(plan.arena_bytes) + " but the buffers end at " +
-                              std::to_string(end));
+    r.Fail("arena_bytes",
+           std::to_string(plan.arena_bytes) + " but the buffers end at " + std::to_string(end));
   try {
     CheckNoOverlap(graph, plan);
   } catch (const Error& e) {

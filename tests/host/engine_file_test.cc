@@ -43,7 +43,8 @@ std::unique_ptr<Engine> GoogLeNetEngine() {
 // A tiny graph (a conv and a pool writing into an elided concat): small serialized bytes
 // for the corruption sweeps.
 EngineFileContents TinyContents() {
-  Graph graph = LoadGraph(std::string(INCEPT_SOURCE_DIR) + "/fuzz/corpus/graph_json/elided_concat.json");
+  Graph graph =
+      LoadGraph(std::string(INCEPT_SOURCE_DIR) + "/fuzz/corpus/graph_json/elided_concat.json");
   EngineOptions options;
   options.backend = "host";
   Engine engine(graph, RandomWeights(graph, 5), options);
@@ -85,10 +86,11 @@ void SetU64(std::vector<uint8_t>& b, size_t at, uint64_t v) {
 
 // Replaces section `index`'s bytes with `text` (moving the later sections), then reseals
 // the file, so only the section's own validation can refuse it.
-std::vector<uint8_t> WithSection(const std::vector<uint8_t>& bytes, int index, const std::string& text) {
+std::vector<uint8_t> WithSection(const std::vector<uint8_t>& bytes, int index,
+                                 const std::string& text) {
   const uint32_t count = bytes[12];
-  std::vector<uint8_t> head(bytes.begin(), bytes.begin() + kEngineFileHeaderBytes +
-                                               count * kEngineFileSectionEntryBytes);
+  std::vector<uint8_t> head(
+      bytes.begin(), bytes.begin() + kEngineFileHeaderBytes + count * kEngineFileSectionEntryBytes);
   std::vector<std::vector<uint8_t>> sections;
   for (uint32_t i = 0; i < count; ++i) {
     const size_t e = kEngineFileHeaderBytes + i * kEngineFileSectionEntryBytes;
@@ -243,7 +245,8 @@ TEST(EngineFile, AbsurdCountsAndSizesAreRefusedEvenWithAValidChecksum) {
   ExpectRefused(replaced("\"num_events\":", "\"num_events\":1000000000,\"x\":"), "num_events");
   ExpectRefused(replaced("\"num_streams\":", "\"num_streams\":1000,\"x\":"), "num_streams");
   ExpectRefused(replaced("[\"launch\",", "[\"launch\",99999,\"x\","), "plan.streams");
-  ExpectRefused(replaced("\"arena_bytes\":", "\"arena_bytes\":1099511627776,\"x\":"), "arena_bytes");
+  ExpectRefused(replaced("\"arena_bytes\":", "\"arena_bytes\":1099511627776,\"x\":"),
+                "arena_bytes");
   ExpectRefused(replaced("\"input\":[1,", "\"input\":[1099511627776,"), "input");
   ExpectRefused(replaced("\"kind\":\"host\"", "\"kind\":\"warp_drive\""), "unknown tactic kind");
   ExpectRefused(WithSection(bytes, 2, "[]"), "no plans");
