@@ -41,7 +41,15 @@ class CudaBackend : public Backend {
   // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
   // Tactic selection will decide per layer once the kernel is tuned.
   bool PrefersReduceFusion() const override { return false; }
-  // Uploads `weights` unless the last upload had the same content, then builds a context.
+  // Chooses the convs' algorithm policy for the whole plan by timing both plans in context
+  // (cuda/plan_tactics.h), unless options().keep_faster_algorithm_choice is off (then the
+  // configured policy is recorded untimed).
+  void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) override;
+  // Device name, SM, driver, CUDA runtime, cuDNN and cuBLAS versions of the current device.
+  DeviceKey Device() const override;
+  // Uploads `weights` unless the last upload had the same content, then builds a context:
+  // with the conv policy the plan's tactics record, or, for a plan without tactics, both
+  // policies timed and the faster kept.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
 

@@ -51,9 +51,12 @@ class Backend {
   // backend by default (until tactic selection decides per layer and batch by timing).
   virtual bool PrefersReduceFusion() const { return true; }
   // Fills plan.tactics (graph/planner/tactic.h), one per node, for a scheduled and
-  // memory-planned plan. The default leaves them empty (no tactic recorded). Thread-safe.
-  virtual void AssignTactics(const Graph& graph, Plan& plan) const {
+  // memory-planned plan, choosing by timing where the backend has choices (`weights` as for
+  // Compile). Compile then builds what the tactics say, without timing again. The default
+  // leaves them empty (no tactic recorded). Thread-safe.
+  virtual void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) {
     (void)graph;
+    (void)weights;
     (void)plan;
   }
   // What an engine file or a timing cache built here must match (device, driver and

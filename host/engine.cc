@@ -145,7 +145,7 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
     prepared->plan = MakePlan(prepared->graph, options_.streams);
-    backend_->AssignTactics(prepared->graph, prepared->plan);
+    backend_->AssignTactics(prepared->graph, weights_, prepared->plan);
     slot->prepared = std::move(prepared);
   }
   return *slot;

@@ -143,7 +143,7 @@ class HostBackend : public Backend {
   std::string name() const override { return "host"; }
   std::string Unavailable() const override { return ""; }
   // One kernel per op: every launched node gets the host reference kernel.
-  void AssignTactics(const Graph& graph, Plan& plan) const override {
+  void AssignTactics(const Graph& graph, const WeightMap&, Plan& plan) override {
     AssignUniformTactics(graph, plan, TacticKind::kHostKernel, "host");
   }
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,

@@ -84,7 +84,7 @@ int RunPlan(const Args& args) {
       graph.aux_outputs.clear();
     }
     plan = MakePlan(graph, streams);
-    MakeHostBackend()->AssignTactics(graph, plan);  // tactics of the host backend
+    MakeHostBackend()->AssignTactics(graph, weights, plan);  // tactics of the host backend
   }
   if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
   if (!svg.empty()) WriteText(svg, MemoryPlanToSvg(graph, plan));
