@@ -16,6 +16,8 @@
 #      GoogLeNets, relative L2 (fp32 target <= 1e-4)
 #   5. one inference under compute-sanitizer --tool memcheck, if present
 #   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
+#   6b. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
+#      builds at batch 8, the conv tactic's in-context candidates
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
@@ -234,6 +236,48 @@ echo "===== incept bench" >>"$CHECKS"
 timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
   --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
 
+# ---- 6b. engine files and tactics (host/engine_file/, cuda/plan_tactics.h) ------------------
+# Cold build time per batch (plan + conv policy timed in context), engine file load time
+# (read + checked + engine; and the first run, which builds the CUDA context), the
+# chosen plan's p50 over three independent builds at batch 8 and its spread, and the
+# tactic candidates (both conv policies timed in the real plan) of one conv per batch.
+say "engine files: incept build --backend cuda, load, p50 spread over three builds"
+echo "===== engine files" >>"$CHECKS"
+ENGINE_DIR=$WORK/engines
+mkdir -p "$ENGINE_DIR"
+: >"$OUT/engine_files.txt"
+for b in 1 8 64; do
+  start=$(date +%s.%N)
+  timeout 120 "$INCEPT" build model_zoo/googlenet_torchvision.json --backend cuda --batch "$b" \
+    -o "$ENGINE_DIR/g$b.incept" >>"$CHECKS" 2>&1 || STATUS=1
+  echo "cold_build_s batch $b $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')" \
+    >>"$OUT/engine_files.txt"
+  timeout 60 "$INCEPT" run "$ENGINE_DIR/g$b.incept" --batch "$b" --top 1 2>&1 |
+    grep -E 'loaded in|first run' | sed "s/^/load batch $b: /" >>"$OUT/engine_files.txt"
+  timeout 60 "$INCEPT" plan "$ENGINE_DIR/g$b.incept" --batch "$b" --tactics 2>/dev/null |
+    grep -m1 'cudnn/' | sed "s/^/tactic batch $b: /" >>"$OUT/engine_files.txt"
+done
+for i in 1 2 3; do
+  timeout 120 "$INCEPT" build model_zoo/googlenet_torchvision.json --backend cuda --batch 8 \
+    -o "$ENGINE_DIR/r$i.incept" >>"$CHECKS" 2>&1 || STATUS=1
+  timeout 120 "$INCEPT" bench "$ENGINE_DIR/r$i.incept" --batch 8 --json --warmup 5 \
+    --iterations 50 2>>"$CHECKS" >"$ENGINE_DIR/r$i.json" || STATUS=1
+done
+${PY:-python3} - "$ENGINE_DIR" >>"$OUT/engine_files.txt" <<'EOF2'
+import json, sys
+p50 = []
+for i in (1, 2, 3):
+    try:
+        p50.append(json.load(open(f"{sys.argv[1]}/r{i}.json"))["results"][0]["latency_ms"]["p50"])
+    except Exception as e:
+        print(f"build {i}: no result ({e})")
+if p50:
+    m = sorted(p50)[len(p50) // 2]
+    print("p50_over_builds_ms " + " ".join(f"{x:.3f}" for x in p50) +
+          f" spread {(max(p50) - min(p50)) / m * 100:.1f}% (target <= 3%)")
+EOF2
+cat "$OUT/engine_files.txt" >>"$CHECKS"
+
 # ---- 7. PyTorch on the same card ----------------------------------------------------------------
 if [[ -n $PY ]]; then
   say "PyTorch GoogLeNet: eager fp32, channels_last fp16 + CUDA graph"
@@ -370,4 +414,6 @@ for batch in (1, 8, 64):
 print()
 EOF
 cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
+{ echo; echo "engine files (GoogLeNet, cuda):"; sed 's/^/    /' "$OUT/engine_files.txt"; } 2>/dev/null |
+  tee -a "$OUT/summary.md"
 exit $STATUS

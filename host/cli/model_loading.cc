@@ -1,5 +1,6 @@
 #include "host/cli/model_loading.h"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -22,7 +23,10 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
   if (IsEngineFilePath(model_path)) {
     if (!weights_path.empty())
       throw Error(model_path + ": an engine file holds its weights; drop --weights");
+    const auto start = std::chrono::steady_clock::now();
     auto contents = std::make_shared<EngineFileContents>(ReadEngineFile(model_path));
+    m.read_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     m.graph = contents->graph;
     m.engine_file = std::move(contents);
     return m;
@@ -45,9 +49,17 @@ std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions
                                    bool rebuild_if_stale) {
   if (!model.engine_file) return std::make_unique<Engine>(model.graph, model.weights, options);
   std::string notice;
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<Engine> engine =
       EngineFromContents(*model.engine_file, model.path, options, rebuild_if_stale, &notice);
   if (!notice.empty()) std::fprintf(stderr, "note: %s\n", notice.c_str());
+  const double engine_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr,
+               "note: engine file %s: %zu plans on the %s backend, loaded in %.1f ms (read and "
+               "checked %.1f ms, engine %.1f ms; executables are built on first run)\n",
+               model.path.c_str(), model.engine_file->prepared.size(),
+               engine->backend_name().c_str(), model.read_ms + engine_ms, model.read_ms, engine_ms);
   return engine;
 }
 

@@ -25,6 +25,7 @@ struct LoadedModel {
   // graph and `weights` empty.
   std::shared_ptr<const EngineFileContents> engine_file;
   std::string path;
+  double read_ms = 0;  // reading and checking the engine file
 };
 
 // The engine of a loaded model: from an engine file, its plans (refused if stale, unless
