@@ -55,6 +55,7 @@ std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const Weigh
   if (std::optional<ConvChoice> choice = RecordedConvChoice(plan)) {
     ContextOptions chosen = options_;
     chosen.conv_algorithms_by_timing = *choice == ConvChoice::kTimedAlone;
+    chosen.conv_algorithms = RecordedConvAlgorithms(plan);  // every conv's: nothing timed
     return std::make_unique<CudaContext>(graph, plan, device_weights, chosen);
   }
   if (!options_.keep_faster_algorithm_choice) return CreateContext(graph, plan, device_weights);
@@ -85,6 +86,20 @@ class ReplayTimer : public TacticTimer {
   std::vector<std::unique_ptr<CudaContext>>& contexts_;
 };
 
+// The same for two contexts not held in one vector: 0 the incumbent, 1 the challenger.
+class TwoContextTimer : public TacticTimer {
+ public:
+  TwoContextTimer(CudaContext* incumbent, CudaContext* challenger)
+      : incumbent_(incumbent), challenger_(challenger) {}
+  double TimeUs(int index) override {
+    return 1000.0 * (index ? challenger_ : incumbent_)->TimeReplays(3);
+  }
+
+ private:
+  CudaContext* incumbent_;
+  CudaContext* challenger_;
+};
+
 std::string VersionString(int major, int minor, int patch = -1) {
   return std::to_string(major) + "." + std::to_string(minor) +
          (patch >= 0 ? "." + std::to_string(patch) : "");
@@ -93,11 +108,12 @@ std::string VersionString(int major, int minor, int patch = -1) {
 }  // namespace
 
 void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) {
+  ConvTactics convs;
+  convs.math = options_.math == ConvMath::kFp32 ? MathType::kFma : MathType::kDefault;
   if (!options_.keep_faster_algorithm_choice) {
-    FillCudaTactics(graph, plan,
-                    options_.conv_algorithms_by_timing ? ConvChoice::kTimedAlone
-                                                       : ConvChoice::kHeuristic,
-                    {});
+    convs.choice =
+        options_.conv_algorithms_by_timing ? ConvChoice::kTimedAlone : ConvChoice::kHeuristic;
+    FillCudaTactics(graph, plan, convs);
     return;
   }
   std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
@@ -113,14 +129,70 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
   } catch (const Error&) {
     // e.g. out of memory for a second arena: the heuristic stands, untimed against it.
   }
-  ReplayTimer timer(contexts);
+  // 1. The policy, on the whole plan (the incumbent: cuDNN's heuristic).
   SelectionOptions rounds;
   rounds.min_rounds = 5;
   rounds.max_rounds = 20;
-  const Selection selection = SelectTactic(names, timer, rounds);
-  FillCudaTactics(graph, plan,
-                  selection.chosen == 0 ? ConvChoice::kHeuristic : ConvChoice::kTimedAlone,
-                  selection.candidates);
+  ReplayTimer policy_timer(contexts);
+  const Selection policy = SelectTactic(names, policy_timer, rounds);
+  convs.choice = policy.chosen == 0 ? ConvChoice::kHeuristic : ConvChoice::kTimedAlone;
+  convs.plan_candidates = policy.candidates;
+  std::unique_ptr<CudaContext> chosen = std::move(contexts[policy.chosen]);
+  convs.algorithms = chosen->conv_algorithms();
+  convs.workspace_bytes = chosen->node_workspace_bytes();
+  convs.node_candidates.assign(graph.nodes.size(), {});
+
+  // 2. Per conv where the other policy picked another algorithm: that algorithm swapped
+  // into the real plan (every other conv as chosen so far), timed against the current plan
+  // in context; kept only if faster beyond the noise.
+  if (options_.refine_conv_algorithms_per_node && contexts.size() == 2) {
+    const std::vector<int> other = contexts[1 - policy.chosen]->conv_algorithms();
+    contexts.clear();  // free the other policy's context
+    std::vector<int> algorithms = convs.algorithms;
+    ContextOptions forced = options_;
+    SelectionOptions node_rounds;
+    node_rounds.min_rounds = 3;
+    node_rounds.max_rounds = 10;
+    std::unique_ptr<CudaContext> current;  // null: `chosen` is current
+    bool changed = false;
+    for (size_t i = 0; i < algorithms.size() && i < other.size(); ++i) {
+      if (algorithms[i] < 0 || other[i] < 0 || algorithms[i] == other[i]) continue;
+      forced.conv_algorithms = algorithms;
+      forced.conv_algorithms[i] = other[i];
+      std::unique_ptr<CudaContext> swapped;
+      try {
+        swapped = std::make_unique<CudaContext>(graph, plan, device_weights, forced);
+      } catch (const Error&) {
+        continue;  // e.g. its workspace does not fit: the current algorithm stays
+      }
+      std::vector<std::unique_ptr<CudaContext>> candidates;
+      candidates.push_back(current ? std::move(current) : nullptr);
+      CudaContext* incumbent = candidates[0] ? candidates[0].get() : chosen.get();
+      TwoContextTimer timer(incumbent, swapped.get());
+      const Selection s = SelectTactic(
+          {CudnnAlgorithmName(algorithms[i]), CudnnAlgorithmName(other[i])}, timer, node_rounds);
+      convs.node_candidates[i] = s.candidates;
+      if (s.chosen == 1) {
+        algorithms[i] = other[i];
+        current = std::move(swapped);
+        changed = true;
+      } else {
+        current = std::move(candidates[0]);
+      }
+    }
+    // 3. The per-node plan against the plan-level choice, on the whole plan: kept only if
+    // faster beyond the noise, so the result is never measurably slower than the policy.
+    if (changed && current) {
+      TwoContextTimer timer(chosen.get(), current.get());
+      const Selection confirm = SelectTactic({"policy", "per-node"}, timer, rounds);
+      if (confirm.chosen == 1) {
+        convs.algorithms = algorithms;
+        convs.workspace_bytes = current->node_workspace_bytes();
+      }
+      // else: the plan-level algorithms stand; the per-node timings stay recorded.
+    }
+  }
+  FillCudaTactics(graph, plan, convs);
 }
 
 DeviceKey CudaBackend::Device() const {

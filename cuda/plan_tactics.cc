@@ -27,18 +27,38 @@ TacticKind KindOf(OpKind op) {
 
 }  // namespace
 
-void FillCudaTactics(const Graph& graph, Plan& plan, ConvChoice choice,
-                     const std::vector<TacticCandidate>& candidates) {
+std::string CudnnAlgorithmName(int algorithm) {
+  // cudnnConvolutionFwdAlgo_t, in its order (cudnn_cnn.h).
+  static const char* const kNames[] = {
+      "IMPLICIT_GEMM", "IMPLICIT_PRECOMP_GEMM", "GEMM", "DIRECT", "FFT", "FFT_TILING",
+      "WINOGRAD",      "WINOGRAD_NONFUSED"};
+  if (algorithm >= 0 && algorithm < static_cast<int>(sizeof kNames / sizeof kNames[0]))
+    return kNames[algorithm];
+  return "ALGO_" + std::to_string(algorithm);
+}
+
+void FillCudaTactics(const Graph& graph, Plan& plan, const ConvTactics& convs) {
   AssignUniformTactics(graph, plan, TacticKind::kOwnKernel, "simt");
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     Tactic& t = plan.tactics[i];
     if (t.kind == TacticKind::kNone) continue;
     t.kind = KindOf(graph.nodes[i].op);
     switch (t.kind) {
-      case TacticKind::kCudnnConv:
-        t.name = choice == ConvChoice::kHeuristic ? kHeuristicTacticName : kTimedAloneTacticName;
-        t.candidates = candidates;
+      case TacticKind::kCudnnConv: {
+        const int algorithm = i < convs.algorithms.size() ? convs.algorithms[i] : -1;
+        t.name =
+            convs.choice == ConvChoice::kHeuristic ? kHeuristicTacticName : kTimedAloneTacticName;
+        if (algorithm >= 0) {
+          t.algorithm = algorithm;
+          t.name += "/" + CudnnAlgorithmName(algorithm);
+        }
+        t.math = convs.math;
+        if (i < convs.workspace_bytes.size())
+          t.workspace_bytes = static_cast<int64_t>(convs.workspace_bytes[i]);
+        const bool per_node = i < convs.node_candidates.size() && !convs.node_candidates[i].empty();
+        t.candidates = per_node ? convs.node_candidates[i] : convs.plan_candidates;
         break;
+      }
       case TacticKind::kCublasGemm:
         t.name = "cublas/sgemm";
         break;
@@ -55,10 +75,23 @@ void FillCudaTactics(const Graph& graph, Plan& plan, ConvChoice choice,
 std::optional<ConvChoice> RecordedConvChoice(const Plan& plan) {
   for (const Tactic& t : plan.tactics) {
     if (t.kind != TacticKind::kCudnnConv) continue;
-    if (t.name == kHeuristicTacticName) return ConvChoice::kHeuristic;
-    if (t.name == kTimedAloneTacticName) return ConvChoice::kTimedAlone;
+    if (t.name.rfind(kHeuristicTacticName, 0) == 0) return ConvChoice::kHeuristic;
+    if (t.name.rfind(kTimedAloneTacticName, 0) == 0) return ConvChoice::kTimedAlone;
   }
   return std::nullopt;
+}
+
+std::vector<int> RecordedConvAlgorithms(const Plan& plan) {
+  std::vector<int> out(plan.tactics.size(), -1);
+  bool any = false;
+  for (size_t i = 0; i < plan.tactics.size(); ++i) {
+    const Tactic& t = plan.tactics[i];
+    if (t.kind != TacticKind::kCudnnConv) continue;
+    if (t.algorithm < 0) return {};
+    out[i] = t.algorithm;
+    any = true;
+  }
+  return any ? out : std::vector<int>{};
 }
 
 }  // namespace cuda

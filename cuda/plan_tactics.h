@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -24,13 +25,31 @@ enum class ConvChoice { kHeuristic, kTimedAlone };
 constexpr char kHeuristicTacticName[] = "cudnn/heuristic";
 constexpr char kTimedAloneTacticName[] = "cudnn/timed-alone";
 
+// What was chosen for the convs: the policy, and per node (indexed like graph.nodes, or
+// empty) the cuDNN algorithm bound, its workspace and the candidates timed for it.
+struct ConvTactics {
+  ConvChoice choice = ConvChoice::kHeuristic;
+  std::vector<TacticCandidate> plan_candidates;  // the two policies, timed on the whole plan
+  std::vector<int> algorithms;                   // -1: not a cuDNN conv
+  std::vector<size_t> workspace_bytes;
+  std::vector<std::vector<TacticCandidate>> node_candidates;  // per node; empty: not timed
+  MathType math = MathType::kFma;
+};
+
 // Fills plan.tactics: per launched node the kind of its kernel (cuDNN conv, cuBLAS linear,
-// our fused reduce conv or SIMT kernels); convs named after `choice`, with `candidates`.
-void FillCudaTactics(const Graph& graph, Plan& plan, ConvChoice choice,
-                     const std::vector<TacticCandidate>& candidates);
+// our fused reduce conv or SIMT kernels); each conv named after its algorithm where one is
+// known ("cudnn/IMPLICIT_GEMM", with the algorithm id), else after the policy, with the
+// per-node candidates if any were timed, else the plan-level ones.
+void FillCudaTactics(const Graph& graph, Plan& plan, const ConvTactics& convs);
 
 // The conv choice recorded in plan.tactics, if any conv has one.
 std::optional<ConvChoice> RecordedConvChoice(const Plan& plan);
+// Per node, the cuDNN algorithm the tactics record (-1 elsewhere); empty unless every
+// launched conv records one.
+std::vector<int> RecordedConvAlgorithms(const Plan& plan);
+
+// "IMPLICIT_GEMM", ... for cudnnConvolutionFwdAlgo_t values; "ALGO_<n>" beyond the table.
+std::string CudnnAlgorithmName(int algorithm);
 
 }  // namespace cuda
 }  // namespace incept
