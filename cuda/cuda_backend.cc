@@ -11,6 +11,8 @@
 #include "cuda/plan_tactics.h"
 #include "graph/error.h"
 #include "graph/planner/tactic_select.h"
+#include "graph/planner/timing_cache.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace cuda {
@@ -116,6 +118,44 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
     FillCudaTactics(graph, plan, convs);
     return;
   }
+  // 0. The timing cache: when it holds every conv of this plan, nothing is timed. The
+  // first candidate of an entry is the algorithm chosen (in the plan it was timed in).
+  std::shared_ptr<TimingCache> cache;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cache = timing_cache_;
+  }
+  const DeviceKey device = Device();
+  const std::string element_type = options_.math == ConvMath::kFp32 ? "fp32" : "tf32";
+  std::vector<std::string> signatures(graph.nodes.size());
+  {
+    const GraphViews views = AnalyzeViews(graph);
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+      if (views.launched[i] && graph.nodes[i].op == OpKind::kConv2d)
+        signatures[i] = LayerSignature(graph, static_cast<int>(i), element_type, "NCHW");
+  }
+  if (cache) {
+    ConvTactics cached = convs;
+    cached.choice = ConvChoice::kCached;
+    cached.algorithms.assign(graph.nodes.size(), -1);
+    cached.node_candidates.assign(graph.nodes.size(), {});
+    bool all = true;
+    for (size_t i = 0; i < signatures.size() && all; ++i) {
+      if (signatures[i].empty()) continue;
+      std::optional<std::vector<TacticCandidate>> hit = cache->Find(device, signatures[i]);
+      const int algorithm = hit && !hit->empty() ? CudnnAlgorithmFromName(hit->front().name) : -1;
+      all = algorithm >= 0;
+      if (all) {
+        cached.algorithms[i] = algorithm;
+        cached.node_candidates[i] = *hit;
+      }
+    }
+    if (all) {
+      FillCudaTactics(graph, plan, cached);
+      return;
+    }
+  }
+
   std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
   ContextOptions heuristic = options_, timed = options_;
   heuristic.conv_algorithms_by_timing = false;
@@ -193,6 +233,25 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
     }
   }
   FillCudaTactics(graph, plan, convs);
+  if (!cache) return;
+  // Each conv's entry: the algorithm chosen first, then the other candidates timed.
+  for (size_t i = 0; i < signatures.size(); ++i) {
+    if (signatures[i].empty() || convs.algorithms[i] < 0) continue;
+    const std::string name = CudnnAlgorithmName(convs.algorithms[i]);
+    std::vector<TacticCandidate> entry = {{name, 0, 0, 0}};
+    for (const TacticCandidate& c : convs.node_candidates[i]) {
+      if (c.name == name)
+        entry[0] = c;
+      else
+        entry.push_back(c);
+    }
+    cache->Insert(device, signatures[i], std::move(entry));
+  }
+}
+
+void CudaBackend::SetTimingCache(std::shared_ptr<TimingCache> cache) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  timing_cache_ = std::move(cache);
 }
 
 DeviceKey CudaBackend::Device() const {

@@ -45,6 +45,9 @@ class CudaBackend : public Backend {
   // (cuda/plan_tactics.h), unless options().keep_faster_algorithm_choice is off (then the
   // configured policy is recorded untimed).
   void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) override;
+  // Per conv, the algorithm chosen is looked up in (and, after timing, added to) the cache;
+  // when every conv is found, nothing is timed.
+  void SetTimingCache(std::shared_ptr<TimingCache> cache) override;
   // Device name, SM, driver, CUDA runtime, cuDNN and cuBLAS versions of the current device.
   DeviceKey Device() const override;
   // Uploads `weights` unless the last upload had the same content, then builds a context:
@@ -65,6 +68,7 @@ class CudaBackend : public Backend {
   const ContextOptions options_;
   std::mutex mutex_;  // guards the cached upload
   std::shared_ptr<const DeviceWeights> cached_;
+  std::shared_ptr<TimingCache> timing_cache_;  // guarded by mutex_; may be null
 };
 
 std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options = {});

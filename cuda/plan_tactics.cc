@@ -37,6 +37,21 @@ std::string CudnnAlgorithmName(int algorithm) {
   return "ALGO_" + std::to_string(algorithm);
 }
 
+int CudnnAlgorithmFromName(const std::string& name) {
+  for (int a = 0; a < 64; ++a)
+    if (CudnnAlgorithmName(a) == name) return a;
+  return -1;
+}
+
+const char* ChoiceName(ConvChoice choice) {
+  switch (choice) {
+    case ConvChoice::kHeuristic: return kHeuristicTacticName;
+    case ConvChoice::kTimedAlone: return kTimedAloneTacticName;
+    case ConvChoice::kCached: return kCachedTacticName;
+  }
+  return kHeuristicTacticName;
+}
+
 void FillCudaTactics(const Graph& graph, Plan& plan, const ConvTactics& convs) {
   AssignUniformTactics(graph, plan, TacticKind::kOwnKernel, "simt");
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
@@ -46,8 +61,7 @@ void FillCudaTactics(const Graph& graph, Plan& plan, const ConvTactics& convs) {
     switch (t.kind) {
       case TacticKind::kCudnnConv: {
         const int algorithm = i < convs.algorithms.size() ? convs.algorithms[i] : -1;
-        t.name =
-            convs.choice == ConvChoice::kHeuristic ? kHeuristicTacticName : kTimedAloneTacticName;
+        t.name = ChoiceName(convs.choice);
         if (algorithm >= 0) {
           t.algorithm = algorithm;
           t.name += "/" + CudnnAlgorithmName(algorithm);
@@ -77,6 +91,7 @@ std::optional<ConvChoice> RecordedConvChoice(const Plan& plan) {
     if (t.kind != TacticKind::kCudnnConv) continue;
     if (t.name.rfind(kHeuristicTacticName, 0) == 0) return ConvChoice::kHeuristic;
     if (t.name.rfind(kTimedAloneTacticName, 0) == 0) return ConvChoice::kTimedAlone;
+    if (t.name.rfind(kCachedTacticName, 0) == 0) return ConvChoice::kCached;
   }
   return std::nullopt;
 }

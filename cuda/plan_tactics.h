@@ -20,10 +20,12 @@
 namespace incept {
 namespace cuda {
 
-enum class ConvChoice { kHeuristic, kTimedAlone };
+// kCached: every conv's algorithm came from the timing cache (nothing timed).
+enum class ConvChoice { kHeuristic, kTimedAlone, kCached };
 
 constexpr char kHeuristicTacticName[] = "cudnn/heuristic";
 constexpr char kTimedAloneTacticName[] = "cudnn/timed-alone";
+constexpr char kCachedTacticName[] = "cudnn/timing-cache";
 
 // What was chosen for the convs: the policy, and per node (indexed like graph.nodes, or
 // empty) the cuDNN algorithm bound, its workspace and the candidates timed for it.
@@ -50,6 +52,8 @@ std::vector<int> RecordedConvAlgorithms(const Plan& plan);
 
 // "IMPLICIT_GEMM", ... for cudnnConvolutionFwdAlgo_t values; "ALGO_<n>" beyond the table.
 std::string CudnnAlgorithmName(int algorithm);
+// Inverse of CudnnAlgorithmName; -1 for a name it does not give.
+int CudnnAlgorithmFromName(const std::string& name);
 
 }  // namespace cuda
 }  // namespace incept

@@ -11,6 +11,7 @@
 #include "graph/graph.h"
 #include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
+#include "graph/planner/timing_cache.h"
 #include "graph/tensor.h"
 
 namespace incept {
@@ -59,6 +60,9 @@ class Backend {
     (void)weights;
     (void)plan;
   }
+  // Timings to reuse and extend (graph/planner/timing_cache.h), shared with the caller, who
+  // saves it. A backend with nothing to time ignores it. Call before AssignTactics.
+  virtual void SetTimingCache(std::shared_ptr<TimingCache> cache) { (void)cache; }
   // What an engine file or a timing cache built here must match (device, driver and
   // library versions); the host backend's has only its name.
   virtual DeviceKey Device() const {

@@ -62,6 +62,9 @@ struct EngineOptions {
   // Most executables Engine::Run keeps per input shape, i.e. most concurrent inferences
   // of one shape (each has its own arena); further callers wait. >= 1.
   int max_executables_per_shape = 8;
+  // Measured tactic timings to reuse and extend (graph/planner/timing_cache.h); the caller
+  // saves it (TimingCache::Save) after building. Unset: time everything afresh.
+  std::shared_ptr<TimingCache> timing_cache;
 };
 
 class EngineContext;

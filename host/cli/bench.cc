@@ -55,7 +55,7 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
 
 int RunBench(const Args& args) {
   CLI::App app("Measure throughput and latency per batch size.", "bench");
-  std::string model, weights, backend = "auto";
+  std::string model, weights, backend = "auto", timing_cache;
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
   bool json_out = false, no_optimize = false, baseline = false, no_fuse_reduce = false;
@@ -76,6 +76,7 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
+  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
   app.add_flag("--rebuild-if-stale", rebuild_if_stale,
                "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
@@ -89,6 +90,7 @@ int RunBench(const Args& args) {
   ours.optimize = !no_optimize;
   ours.streams = streams;
   if (no_fuse_reduce) ours.fuse_reduce = false;
+  ours.timing_cache = OpenTimingCache(timing_cache);
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
   EngineOptions unfused_single_stream;
   unfused_single_stream.backend = backend;
@@ -105,6 +107,7 @@ int RunBench(const Args& args) {
       results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));
   }
 
+  SaveTimingCache(timing_cache, ours.timing_cache);
   auto speedup = [&](const Measurement& r) {
     for (const Measurement& b : results)
       if (b.variant == "baseline" && b.batch == r.batch && r.variant != "baseline")

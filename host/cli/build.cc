@@ -1,4 +1,5 @@
-// incept build MODEL [--weights W] [--precision fp32] [--batch 1,8,64] -o MODEL.incept
+// incept build MODEL [--weights W] [--precision fp32] [--batch 1,8,64] [--timing-cache F]
+//              -o MODEL.incept
 // Optimises the model, plans it (and selects its tactics) for every batch size and writes
 // an engine file (host/engine_file/engine_file.h) that run, bench, profile and plan load
 // without planning or timing again.
@@ -6,6 +7,7 @@
 #include <cstdio>
 
 #include "graph/error.h"
+#include "graph/planner/timing_cache.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/engine.h"
@@ -19,7 +21,7 @@ int RunBuild(const Args& args) {
       "Build an engine file: the optimised graph, plans and tactics per batch size, and the "
       "converted weights, loaded later without re-planning or re-timing.",
       "build");
-  std::string model, weights, output, backend = "auto", precision = "fp32";
+  std::string model, weights, output, backend = "auto", precision = "fp32", timing_cache;
   std::vector<int> batches = {1};
   int streams = 4;
   bool merge_1x1 = false, no_fuse_reduce = false;
@@ -32,6 +34,8 @@ int RunBuild(const Args& args) {
   app.add_option("--backend", backend, "host, cuda or auto (cuda if usable, else host)")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
   app.add_option("--precision", precision, "element type of the plans (fp32 only for now)");
+  app.add_option("--timing-cache", timing_cache,
+                 "reuse and extend the tactic timings in this file (created if missing)");
   app.add_option("--streams", streams, "most concurrent streams")->check(CLI::Range(1, 64));
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
   app.add_flag("--no-fuse-reduce", no_fuse_reduce,
@@ -49,6 +53,7 @@ int RunBuild(const Args& args) {
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
   if (no_fuse_reduce) options.fuse_reduce = false;
+  options.timing_cache = OpenTimingCache(timing_cache);
   Engine engine(std::move(m.graph), std::move(m.weights), options);
   PrintEngineNotes(engine);
   const Graph& graph = engine.optimized_graph();
@@ -61,6 +66,7 @@ int RunBuild(const Args& args) {
     shapes.push_back(shape);
   }
   engine.Save(output, shapes);
+  SaveTimingCache(timing_cache, options.timing_cache);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t bytes = ReadFileBytes(output).size();

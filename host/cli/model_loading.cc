@@ -7,6 +7,7 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
+#include "graph/planner/timing_cache.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
 #include "host/io/image.h"
@@ -43,6 +44,20 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
     m.weights = LoadSafetensors(weights_path);
   }
   return m;
+}
+
+std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path) {
+  if (path.empty()) return nullptr;
+  auto cache = std::make_shared<TimingCache>(TimingCache::Load(path));
+  std::fprintf(stderr, "note: timing cache %s: %zu entries\n", path.c_str(), cache->size());
+  return cache;
+}
+
+void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache) {
+  if (path.empty() || !cache) return;
+  cache->Save(path);
+  std::fprintf(stderr, "note: timing cache %s saved (%zu entries from this run)\n", path.c_str(),
+               cache->size());
 }
 
 std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,

@@ -13,6 +13,7 @@ namespace incept {
 class Engine;
 struct EngineFileContents;
 struct EngineOptions;
+class TimingCache;
 }
 
 namespace incept::cli {
@@ -27,6 +28,11 @@ struct LoadedModel {
   std::string path;
   double read_ms = 0;  // reading and checking the engine file
 };
+
+// --timing-cache F: the cache in F (empty if F does not exist yet; an Error if it is
+// corrupted), or null for an empty path. SaveTimingCache merges it back into F and says so.
+std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path);
+void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache);
 
 // The engine of a loaded model: from an engine file, its plans (refused if stale, unless
 // `rebuild_if_stale`); else built from the graph and weights with `options`.

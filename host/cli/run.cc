@@ -30,7 +30,7 @@ std::vector<double> Probabilities(const float* logits, int64_t count, bool alrea
 
 int RunRun(const Args& args) {
   CLI::App app("Run a model on a batch and print the top-K classes of each image.", "run");
-  std::string model, weights, npy, output, backend = "auto";
+  std::string model, weights, npy, output, backend = "auto", timing_cache;
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
   bool no_optimize = false, poison = false, merge_1x1 = false, rebuild_if_stale = false;
@@ -48,6 +48,7 @@ int RunRun(const Args& args) {
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
   app.add_flag("--rebuild-if-stale", rebuild_if_stale,
                "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
@@ -59,6 +60,7 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
+  options.timing_cache = OpenTimingCache(timing_cache);
   std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
   Engine& engine = *owned;
   PrintEngineNotes(engine);
@@ -68,6 +70,7 @@ int RunRun(const Args& args) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const Tensor& out = outputs.at(0);
   if (!output.empty()) SaveNpy(output, out);
+  SaveTimingCache(timing_cache, options.timing_cache);
 
   std::vector<std::string> names = LoadClassNames(model);
   const Graph& g = engine.optimized_graph();
