@@ -56,7 +56,7 @@ std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path) {
 void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache) {
   if (path.empty() || !cache) return;
   cache->Save(path);
-  std::fprintf(stderr, "note: timing cache %s saved (%zu entries from this run)\n", path.c_str(),
+  std::fprintf(stderr, "note: timing cache %s saved (%zu entries)\n", path.c_str(),
                cache->size());
 }
 
