@@ -16,7 +16,7 @@
 #      GoogLeNets, relative L2 (fp32 target <= 1e-4)
 #   5. one inference under compute-sanitizer --tool memcheck, if present
 #   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
-#   6b. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
+#   6c. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
 #      builds at batch 8, the conv tactic's in-context candidates
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
@@ -236,7 +236,7 @@ echo "===== incept bench" >>"$CHECKS"
 timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
   --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
 
-# ---- 6b. engine files and tactics (host/engine_file/, cuda/plan_tactics.h) ------------------
+# ---- 6c. engine files and tactics (host/engine_file/, cuda/plan_tactics.h) ------------------
 # Cold build time per batch (plan + conv policy timed in context), engine file load time
 # (read + checked + engine; and the first run, which builds the CUDA context), the
 # chosen plan's p50 over three independent builds at batch 8 and its spread, and the
