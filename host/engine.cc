@@ -119,7 +119,6 @@ void Engine::ChooseBackend() {
   if (std::string why = backend_->Unavailable(); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run here: " + why);
   backend_name_ = wanted;
-  if (options_.timing_cache) backend_->SetTimingCache(options_.timing_cache);
 }
 
 Engine::~Engine() = default;

@@ -62,9 +62,6 @@ struct EngineOptions {
   // Most executables Engine::Run keeps per input shape, i.e. most concurrent inferences
   // of one shape (each has its own arena); further callers wait. >= 1.
   int max_executables_per_shape = 8;
-  // Measured tactic timings to reuse and extend (graph/planner/timing_cache.h); the caller
-  // saves it (TimingCache::Save) after building. Unset: time everything afresh.
-  std::shared_ptr<TimingCache> timing_cache;
 };
 
 class EngineContext;
@@ -92,6 +89,12 @@ class Engine {
   // device, driver or library version with an Error naming the difference. Thread-safe.
   void Save(const std::string& path, const std::vector<Shape>& shapes);
   static std::unique_ptr<Engine> Load(const std::string& path, EngineOptions options = {});
+
+  // Measured tactic timings to reuse and extend (graph/planner/timing_cache.h) when plans
+  // are made from now on; the caller saves the cache (TimingCache::Save). Thread-safe.
+  void UseTimingCache(std::shared_ptr<TimingCache> cache) {
+    backend_->SetTimingCache(std::move(cache));
+  }
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

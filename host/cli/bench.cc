@@ -90,7 +90,7 @@ int RunBench(const Args& args) {
   ours.optimize = !no_optimize;
   ours.streams = streams;
   if (no_fuse_reduce) ours.fuse_reduce = false;
-  ours.timing_cache = OpenTimingCache(timing_cache);
+  std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
   EngineOptions unfused_single_stream;
   unfused_single_stream.backend = backend;
@@ -102,12 +102,13 @@ int RunBench(const Args& args) {
   for (const auto& [name, options] : variants) {
     std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
     Engine& engine = *owned;
+    if (cache) engine.UseTimingCache(cache);
     PrintEngineNotes(engine);
     for (int batch : batches)
       results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));
   }
 
-  SaveTimingCache(timing_cache, ours.timing_cache);
+  SaveTimingCache(timing_cache, cache);
   auto speedup = [&](const Measurement& r) {
     for (const Measurement& b : results)
       if (b.variant == "baseline" && b.batch == r.batch && r.variant != "baseline")

@@ -53,8 +53,9 @@ int RunBuild(const Args& args) {
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
   if (no_fuse_reduce) options.fuse_reduce = false;
-  options.timing_cache = OpenTimingCache(timing_cache);
+  std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   Engine engine(std::move(m.graph), std::move(m.weights), options);
+  if (cache) engine.UseTimingCache(cache);
   PrintEngineNotes(engine);
   const Graph& graph = engine.optimized_graph();
   const std::vector<int> inputs = graph.InputIndices();
@@ -66,7 +67,7 @@ int RunBuild(const Args& args) {
     shapes.push_back(shape);
   }
   engine.Save(output, shapes);
-  SaveTimingCache(timing_cache, options.timing_cache);
+  SaveTimingCache(timing_cache, cache);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t bytes = ReadFileBytes(output).size();

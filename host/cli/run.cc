@@ -60,9 +60,10 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
-  options.timing_cache = OpenTimingCache(timing_cache);
+  std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
   Engine& engine = *owned;
+  if (cache) engine.UseTimingCache(cache);
   PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
   std::vector<Tensor> outputs = engine.Run(input, RunOptions{poison});
@@ -70,7 +71,7 @@ int RunRun(const Args& args) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const Tensor& out = outputs.at(0);
   if (!output.empty()) SaveNpy(output, out);
-  SaveTimingCache(timing_cache, options.timing_cache);
+  SaveTimingCache(timing_cache, cache);
 
   std::vector<std::string> names = LoadClassNames(model);
   const Graph& g = engine.optimized_graph();

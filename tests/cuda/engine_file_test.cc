@@ -87,12 +87,14 @@ TEST(CudaEngineFile, WarmTimingCacheTimesNothing) {
   Model m = GoogLeNet();
   EngineOptions cuda;
   cuda.backend = "cuda";
-  cuda.timing_cache = std::make_shared<TimingCache>();
+  auto cache = std::make_shared<TimingCache>();
   Engine cold(m.graph, m.weights, cuda);
+  cold.UseTimingCache(cache);
   const Shape shape{1, 3, 64, 64};
   cold.Prepare(shape);
-  EXPECT_GT(cuda.timing_cache->size(), 0u);
+  EXPECT_GT(cache->size(), 0u);
   Engine warm(m.graph, m.weights, cuda);
+  warm.UseTimingCache(cache);
   const Plan& plan = warm.Prepare(shape).plan;
   for (const Tactic& t : plan.tactics) {
     if (t.kind != TacticKind::kCudnnConv) continue;
