@@ -129,6 +129,11 @@ std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph,
         throw Error(at + ".input: dimension " + std::to_string(d) + " must be in [1, 2^20]");
       dims[d] = v.get<int64_t>();
     }
+    // An input of more than 2^31 elements (8 GiB of fp32) is no real batch; refusing it
+    // keeps every size derived from it far from int64 overflow.
+    if (dims[0] * dims[1] > (int64_t{1} << 31) / dims[2] / dims[3] + 1 ||
+        dims[0] * dims[1] * dims[2] * dims[3] > (int64_t{1} << 31))
+      throw Error(at + ".input: more than 2^31 elements");
     Engine::Prepared p;
     p.graph = graph;
     InferShapes(p.graph, Shape{dims[0], dims[1], dims[2], dims[3]});
