@@ -45,9 +45,12 @@ int CudnnAlgorithmFromName(const std::string& name) {
 
 const char* ChoiceName(ConvChoice choice) {
   switch (choice) {
-    case ConvChoice::kHeuristic: return kHeuristicTacticName;
-    case ConvChoice::kTimedAlone: return kTimedAloneTacticName;
-    case ConvChoice::kCached: return kCachedTacticName;
+    case ConvChoice::kHeuristic:
+      return kHeuristicTacticName;
+    case ConvChoice::kTimedAlone:
+      return kTimedAloneTacticName;
+    case ConvChoice::kCached:
+      return kCachedTacticName;
   }
   return kHeuristicTacticName;
 }
