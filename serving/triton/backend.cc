@@ -59,11 +59,11 @@ void Check(TRITONSERVER_Error* error, const char* call) {
 }
 
 // Throws an incept status as BackendError.
-void CheckIncept(incept_status status, const char* call) {
+void CheckIncept(incept_status status, const char* /*call*/) {
   if (status == INCEPT_OK) return;
   const bool bad_input = status == INCEPT_ERROR_SHAPE || status == INCEPT_ERROR_INVALID_ARGUMENT;
   throw BackendError(bad_input ? TRITONSERVER_ERROR_INVALID_ARG : TRITONSERVER_ERROR_INTERNAL,
-                     std::string(call) + ": " + incept_last_error_message());
+                     incept_last_error_message());  // names the incept call already
 }
 
 // Runs `body`; what escapes becomes the Triton error returned by an entry point.
@@ -268,8 +268,13 @@ class InstanceState {
     for (Slot& s : slots)
       if (s.error.empty()) groups[s.image_dims].push_back(&s);
     for (auto& [image_dims, members] : groups) RunGroup(image_dims, members, exec_start);
+    // Statistics first, so that a client holding its response also sees them counted.
     const uint64_t exec_end = NowNs();
     for (Slot& s : slots) {
+      if (TRITONSERVER_Error* e = TRITONBACKEND_ModelInstanceReportStatistics(
+              instance_, s.request, s.error.empty(), exec_start, s.compute_start, s.compute_end,
+              exec_end))
+        TRITONSERVER_ErrorDelete(e);
       if (s.response != nullptr) {
         TRITONSERVER_Error* error =
             s.error.empty() ? nullptr : TRITONSERVER_ErrorNew(s.error_code, s.error.c_str());
@@ -277,10 +282,6 @@ class InstanceState {
                 TRITONBACKEND_ResponseSend(s.response, TRITONSERVER_RESPONSE_COMPLETE_FINAL, error))
           TRITONSERVER_ErrorDelete(e);
       }
-      if (TRITONSERVER_Error* e = TRITONBACKEND_ModelInstanceReportStatistics(
-              instance_, s.request, s.error.empty(), exec_start, s.compute_start, s.compute_end,
-              exec_end))
-        TRITONSERVER_ErrorDelete(e);
       if (TRITONSERVER_Error* e =
               TRITONBACKEND_RequestRelease(s.request, TRITONSERVER_REQUEST_RELEASE_ALL))
         TRITONSERVER_ErrorDelete(e);
