@@ -173,7 +173,21 @@ Engine::Engine(const std::string& model_path, const char* weights_path,
   engine_options_.optimize = options_.optimize != 0;
   engine_options_.streams = options_.streams;
 #ifdef INCEPT_HAVE_CUDA
-  if (engine_options_.backend != "host") UseDevice(options_.device_id);
+  if (engine_options_.backend != "host") {
+    // AUTO falls back to the host where CUDA cannot run; an explicit CUDA is refused.
+    const std::string why = cuda::CudaBackend().Unavailable();
+    if (why.empty()) {
+      int count = 0;
+      (void)cudaGetDeviceCount(&count);
+      if (options_.device_id >= count)
+        throw StatusError(INCEPT_ERROR_INVALID_ARGUMENT,
+                          "options.device_id " + std::to_string(options_.device_id) +
+                              ": this machine has " + std::to_string(count) + " CUDA devices");
+      UseDevice(options_.device_id);
+    } else if (options_.backend == INCEPT_BACKEND_CUDA) {
+      throw StatusError(INCEPT_ERROR_UNSUPPORTED, "backend \"cuda\" cannot run here: " + why);
+    }
+  }
 #else
   if (options_.backend == INCEPT_BACKEND_CUDA)
     throw StatusError(INCEPT_ERROR_UNSUPPORTED, "no CUDA backend in this build");
