@@ -1,5 +1,6 @@
 // incept bench MODEL [--backend host|cuda|auto] [--batch 1,8] [--iterations N] [--warmup N]
 //                    [--streams S] [--no-optimize] [--baseline] [--json]
+//                    [--throughput [--contexts K] [--seconds S]]  (bench_throughput.h)
 // Throughput and latency percentiles per batch size. With --baseline, the unfused,
 // single-stream plan is measured in the same run and the speed-up reported as a ratio.
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "host/cli/bench_throughput.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/engine.h"
@@ -74,6 +76,15 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
+  bool throughput = false;  // bench_throughput.h
+  int contexts = 2;
+  double seconds = 5;
+  app.add_flag("--throughput", throughput,
+               "sustained throughput: several contexts at once, copies overlapped with compute");
+  app.add_option("--contexts", contexts, "--throughput: contexts working at once")
+      ->check(CLI::Range(1, 64));
+  app.add_option("--seconds", seconds, "--throughput: measuring time per batch size")
+      ->check(CLI::Range(0.01, 3600.0));
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -89,6 +100,9 @@ int RunBench(const Args& args) {
   unfused_single_stream.optimize = false;
   unfused_single_stream.streams = 1;
   if (baseline) variants.push_back({"baseline", unfused_single_stream});
+  if (throughput)
+    return RunThroughputBench(model, m.graph, m.weights, ours, batches, contexts, seconds,
+                              json_out);
 
   std::vector<Measurement> results;
   for (const auto& [name, options] : variants) {
