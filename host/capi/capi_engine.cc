@@ -245,8 +245,7 @@ Context::Context(const Engine& engine) : engine_(engine) {
     device_contexts_ = std::make_unique<DeviceContexts>();
     return;
   }
-  host_engine_ = std::make_unique<incept::Engine>(engine.loaded_graph_, engine.loaded_weights_,
-                                                  engine.engine_options_);
+  host_context_ = engine.prototype_->CreateContext();
 }
 
 Context::~Context() = default;
@@ -275,8 +274,8 @@ void Context::Run(const float* input, const Shape& shape, float* output, size_t 
   std::memcpy(batch.data.data(), input, sizeof(float) * batch.data.size());
   std::vector<Tensor> outputs;
   try {
-    if (host_engine_) {
-      outputs = host_engine_->Run(batch);
+    if (host_context_) {
+      outputs = host_context_->Run(batch);
     } else {
 #ifdef INCEPT_HAVE_CUDA
       UseDevice(engine_.device_->device);

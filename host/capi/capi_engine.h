@@ -3,8 +3,9 @@
 // Engine (incept_engine): loads the model and weights once, builds a prototype
 // incept::Engine that validates them and resolves the backend, and answers shape queries.
 // Context (incept_context): what one thread runs in.
-//   host  each context owns an incept::Engine built from copies of the model and weights,
-//         so contexts of one engine never share mutable state and run concurrently.
+//   host  each context is an incept::EngineContext of the engine's one incept::Engine: the
+//         weights and plans are shared, the executables (arenas) are the context's own, so
+//         contexts of one engine run concurrently without waiting for each other.
 //   cuda  the engine holds the optimised graph and one upload of its weights
 //         (cuda::DeviceWeights, shared read-only); each context builds a cuda::CudaContext
 //         (arena, streams, handles, CUDA graph) per input shape on first use. The same
@@ -81,7 +82,7 @@ class Context {
  private:
   struct DeviceContexts;  // per input shape (cuda path)
   const Engine& engine_;
-  std::unique_ptr<incept::Engine> host_engine_;  // host path
+  std::unique_ptr<incept::EngineContext> host_context_;  // host path
   std::unique_ptr<DeviceContexts> device_contexts_;
 };
 

@@ -1,5 +1,5 @@
-// incept bench --throughput (bench_throughput.h): the host path (K threads, K engines) and
-// the CUDA path (K pipelined contexts).
+// incept bench --throughput (bench_throughput.h): the host path (K threads, K contexts of one
+// engine) and the CUDA path (K pipelined contexts).
 #include "host/cli/bench_throughput.h"
 
 #include <algorithm>
@@ -45,14 +45,15 @@ void Finish(ThroughputResult& r, const std::vector<double>& latencies_ms, double
   r.p99_ms = Percentile(latencies_ms, 0.99);
 }
 
-// K threads, each with its own engine, each running batches until the deadline.
+// K threads on one engine, each with its own context, each running batches until the
+// deadline.
 ThroughputResult HostThroughput(const Graph& graph, const WeightMap& weights,
                                 const ThroughputOptions& o) {
-  std::vector<std::unique_ptr<Engine>> engines;
-  for (int k = 0; k < o.contexts; ++k)
-    engines.push_back(std::make_unique<Engine>(graph, weights, o.engine));
+  Engine engine(graph, weights, o.engine);
+  std::vector<std::unique_ptr<EngineContext>> contexts;
+  for (int k = 0; k < o.contexts; ++k) contexts.push_back(engine.CreateContext());
   Tensor input = LoadInput(graph, "", {}, o.batch);
-  for (auto& e : engines) e->Run(input);  // plans and warms up, outside the timing
+  for (auto& c : contexts) c->Run(input);  // plans and warms up, outside the timing
   std::mutex mutex;
   std::vector<double> latencies;
   const Clock::time_point start = Clock::now();
@@ -64,7 +65,7 @@ ThroughputResult HostThroughput(const Graph& graph, const WeightMap& weights,
       std::vector<double> mine;
       while (Clock::now() < deadline) {
         Clock::time_point t = Clock::now();
-        engines[k]->Run(input);
+        contexts[k]->Run(input);
         mine.push_back(Ms(Clock::now() - t));
       }
       std::lock_guard<std::mutex> lock(mutex);
@@ -72,7 +73,7 @@ ThroughputResult HostThroughput(const Graph& graph, const WeightMap& weights,
     });
   for (auto& t : threads) t.join();
   ThroughputResult r;
-  r.backend = engines[0]->backend_name();
+  r.backend = engine.backend_name();
   r.batch = o.batch;
   r.contexts = o.contexts;
   Finish(r, latencies, std::chrono::duration<double>(Clock::now() - start).count());
