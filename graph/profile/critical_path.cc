@@ -43,6 +43,22 @@ CriticalPath FindCriticalPath(const PlanDag& dag, const std::vector<double>& dur
   return path;
 }
 
+std::vector<double> ValueReady(const Graph& graph, const CriticalPath& path,
+                               const PlanDag& dag) {
+  const std::vector<std::vector<int>> inputs = InputIndices(graph);
+  std::vector<bool> launched(graph.nodes.size(), false);
+  for (int x : dag.launches) launched[static_cast<size_t>(x)] = true;
+  std::vector<double> ready(graph.nodes.size(), 0.0);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (launched[i]) {
+      ready[i] = path.earliest_finish[i];
+      continue;
+    }
+    for (int p : inputs[i]) ready[i] = std::max(ready[i], ready[static_cast<size_t>(p)]);
+  }
+  return ready;
+}
+
 std::vector<InceptionBlock> FindInceptionBlocks(const Graph& graph) {
   const size_t n = graph.nodes.size();
   const std::vector<std::vector<int>> inputs = InputIndices(graph);

@@ -78,12 +78,12 @@ ProfileReport AnalyzeProfile(const ProfileInput& input) {
 
   std::vector<InceptionBlock> blocks = FindInceptionBlocks(graph);
   MeasureBlocks(graph, report.critical_path, report.duration_us, blocks);
+  const std::vector<double> ready = ValueReady(graph, report.critical_path, report.dag);
   for (InceptionBlock& block : blocks) {
     BlockTime bt;
     double finish = 0;
     for (const Branch& b : block.branches) finish = std::max(finish, b.finish_us);
-    const double fork_finish =
-        block.fork >= 0 ? report.critical_path.earliest_finish[static_cast<size_t>(block.fork)] : 0;
+    const double fork_finish = block.fork >= 0 ? ready[static_cast<size_t>(block.fork)] : 0;
     bt.time_us = finish - fork_finish;
     bt.block = std::move(block);
     report.blocks.push_back(std::move(bt));
@@ -204,7 +204,7 @@ std::string ReportToText(const Graph& graph, const ProfileReport& report, int to
          Format("%.0f", wall > 0 ? 100 * report.critical_path.length_us / wall : 0) +
          "% of wall)\n";
   if (report.ceilings.flops_per_second > 0 && report.ceilings.bytes_per_second > 0) {
-    out += "ceilings: " + Format("%.1f", report.ceilings.flops_per_second * 1e-12) + " TFLOP/s, " +
+    out += "ceilings: " + Format("%.0f", report.ceilings.flops_per_second * 1e-9) + " GFLOP/s, " +
            Format("%.0f", report.ceilings.bytes_per_second * 1e-9) + " GB/s (" +
            report.ceilings.how + "), ridge " +
            Format("%.1f", report.ceilings.flops_per_second / report.ceilings.bytes_per_second) +
