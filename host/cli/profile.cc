@@ -1,5 +1,6 @@
 // incept profile MODEL [--backend host|cuda|auto] [--batch N] [--streams S] [--iterations K]
-//                      [--isolated] [--baseline] [--trace F.json] [--json] [--top K]
+//                      [--isolated] [--baseline] [--trace F.json] [--json] [--json-file F]
+//                      [--top K]
 //                      [--no-nvtx] [--no-ceilings] [--precision fp32]
 // Per-node times of a run and what bounds it (graph/profile/): the table (slowest first,
 // kernels per node, achieved FLOP/s and bytes/s, roofline class), then GPU busy time against
@@ -80,7 +81,7 @@ int RunProfile(const Args& args) {
       "Per-node times of one batch, the critical path through the plan, roofline classes, and a "
       "Chrome trace of the streams.",
       "profile");
-  std::string model, weights, trace, backend = "host", precision = "fp32";
+  std::string model, weights, trace, json_file, backend = "host", precision = "fp32";
   int batch = 1, streams = 4, iterations = 5, top = 20;
   bool json_out = false, isolated = false, baseline = false, no_nvtx = false, no_ceilings = false;
   app.add_option("MODEL", model, "model JSON file")->required();
@@ -100,6 +101,7 @@ int RunProfile(const Args& args) {
   app.add_option("--top", top, "rows in the table (slowest nodes)")->check(CLI::Range(1, 100000));
   app.add_option("--trace", trace, "write a Chrome/Perfetto trace (JSON) of the last run");
   app.add_flag("--json", json_out, "print JSON: the table's data, summary, path and blocks");
+  app.add_option("--json-file", json_file, "also write that JSON to a file (and print the table)");
   app.add_flag("--no-nvtx", no_nvtx, "CUDA: no NVTX ranges around node launches and replays");
   app.add_flag("--no-ceilings", no_ceilings,
                "skip measuring the device's peak FLOP/s and bytes/s (no roofline classes)");
@@ -141,7 +143,7 @@ int RunProfile(const Args& args) {
       throw Error(trace + ": cannot write");
   }
 
-  if (json_out) {
+  if (json_out || !json_file.empty()) {
     nlohmann::json j = {{"model", model},
                         {"backend", engine.backend_name()},
                         {"mode", mode_name},
@@ -156,8 +158,14 @@ int RunProfile(const Args& args) {
       j["baseline"]["untraced_run_us"] = base.untraced_run_us;
       j["diff"] = profile::DiffToJson(graph, ours.report, base.prepared->graph, base.report);
     }
-    std::printf("%s\n", j.dump(2).c_str());
-    return 0;
+    if (!json_file.empty()) {
+      std::ofstream out(json_file);
+      if (!out || !(out << j.dump(2) << "\n")) throw Error(json_file + ": cannot write");
+    }
+    if (json_out) {
+      std::printf("%s\n", j.dump(2).c_str());
+      return 0;
+    }
   }
   std::printf("%s backend, %s, batch %d, %d stream%s, %d runs\n", engine.backend_name().c_str(),
               mode_name, batch, ours.prepared->plan.num_streams,
