@@ -56,7 +56,6 @@ Loaded LoadOnce() {
   Bind(handle, "cuptiEnableDomain", l.EnableDomain, e);
   Bind(handle, "cuptiActivityRegisterCallbacks", l.ActivityRegisterCallbacks, e);
   Bind(handle, "cuptiActivityEnable", l.ActivityEnable, e);
-  Bind(handle, "cuptiActivityDisable", l.ActivityDisable, e);
   Bind(handle, "cuptiActivityFlushAll", l.ActivityFlushAll, e);
   Bind(handle, "cuptiActivityGetNextRecord", l.ActivityGetNextRecord, e);
   Bind(handle, "cuptiActivityGetNumDroppedRecords", l.ActivityGetNumDroppedRecords, e);

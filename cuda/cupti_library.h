@@ -21,7 +21,6 @@ struct CuptiLibrary {
   decltype(&cuptiEnableDomain) EnableDomain = nullptr;
   decltype(&cuptiActivityRegisterCallbacks) ActivityRegisterCallbacks = nullptr;
   decltype(&cuptiActivityEnable) ActivityEnable = nullptr;
-  decltype(&cuptiActivityDisable) ActivityDisable = nullptr;
   decltype(&cuptiActivityFlushAll) ActivityFlushAll = nullptr;
   decltype(&cuptiActivityGetNextRecord) ActivityGetNextRecord = nullptr;
   decltype(&cuptiActivityGetNumDroppedRecords) ActivityGetNumDroppedRecords = nullptr;

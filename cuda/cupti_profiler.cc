@@ -150,18 +150,30 @@ void CuptiTracer::Begin() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (tracing_) throw Error("CUPTI: a trace is already in progress in this process");
     tracing_ = true;
-    records_.clear();
-    dropped_ = 0;
   }
   const CuptiLibrary& cupti = CuptiLibrary::Load();
-  for (CUpti_ActivityKind kind : kTracedKinds)
-    cupti.Check(cupti.ActivityEnable(kind), "cuptiActivityEnable");
+  try {
+    if (!enabled_) {
+      for (CUpti_ActivityKind kind : kTracedKinds)
+        cupti.Check(cupti.ActivityEnable(kind), "cuptiActivityEnable");
+      enabled_ = true;
+    }
+    // Work finished before this session (untraced runs since the last one) is flushed and
+    // dropped here.
+    cupti.Check(cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED), "cuptiActivityFlushAll");
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tracing_ = false;
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  records_.clear();
+  dropped_ = 0;
 }
 
 std::vector<TracedActivity> CuptiTracer::End() {
   const CuptiLibrary& cupti = CuptiLibrary::Load();
-  CUptiResult flushed = cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
-  for (CUpti_ActivityKind kind : kTracedKinds) (void)cupti.ActivityDisable(kind);
+  const CUptiResult flushed = cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
   std::vector<TracedActivity> out;
   {
     std::lock_guard<std::mutex> lock(mutex_);

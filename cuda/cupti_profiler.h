@@ -6,9 +6,12 @@
 //     (cuda/launch_tag.h), by its CUPTI graph node id;
 //   - a graph node was cloned (cudaGraphInstantiate): the clone inherits the tag;
 //   - a runtime or driver API call was entered: its correlation id is tagged (eager launches).
-// Between Begin() and End(), CUPTI records every kernel (CONCURRENT_KERNEL: concurrency is
+// From the first Begin() on, CUPTI records every kernel (CONCURRENT_KERNEL: concurrency is
 // kept), memcpy and memset with its start and end (ns), stream, correlation id and graph
-// node id, delivered in buffers that End() flushes. Only graphs captured after Instance()
+// node id, delivered in buffers; Begin() flushes and drops what came before, End() flushes
+// and returns the session's records. The activity kinds stay enabled once enabled: an
+// enable/disable cycle has been seen to stop later collection for the life of a process,
+// so a process that profiles is traced from its first profiled run on. Only graphs captured after Instance()
 // have tagged nodes, so a context recaptures its plan for traced replays.
 //
 // CUPTI allows one subscriber per process, so the tracer is a process-wide singleton. Its
@@ -58,6 +61,7 @@ class CuptiTracer {
   profile::KernelNodeMap map_;
   mutable std::mutex mutex_;
   bool tracing_ = false;
+  bool enabled_ = false;  // activity kinds enabled (by the first Begin(), for good)
   std::vector<TracedActivity> records_;
   size_t dropped_ = 0;
 };
