@@ -60,7 +60,8 @@ void CudaContext::RunTraced(const RunOptions& options) {
   }
   records = tracer.End();
   if (const size_t dropped = tracer.dropped())
-    Fail("CUPTI dropped " + std::to_string(dropped) + " activity records; the per-node times "
+    Fail("CUPTI dropped " + std::to_string(dropped) +
+         " activity records; the per-node times "
          "would be incomplete");
   uint64_t first = std::numeric_limits<uint64_t>::max();
   for (const TracedActivity& r : records) first = std::min(first, r.start_ns);

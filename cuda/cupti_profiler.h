@@ -11,8 +11,8 @@
 // node id, delivered in buffers; Begin() flushes and drops what came before, End() flushes
 // and returns the session's records. The activity kinds stay enabled once enabled: an
 // enable/disable cycle has been seen to stop later collection for the life of a process,
-// so a process that profiles is traced from its first profiled run on. Only graphs captured after Instance()
-// have tagged nodes, so a context recaptures its plan for traced replays.
+// so a process that profiles is traced from its first profiled run on. Only graphs captured after
+// Instance() have tagged nodes, so a context recaptures its plan for traced replays.
 //
 // CUPTI allows one subscriber per process, so the tracer is a process-wide singleton. Its
 // methods are thread-safe; one Begin()..End() session at a time (Begin throws otherwise).
@@ -49,7 +49,7 @@ class CuptiTracer {
   // Flushes and returns the records since Begin(). The map's API-call tags stay until
   // map().ForgetApiCalls().
   std::vector<TracedActivity> End();
-  size_t dropped() const;             // records CUPTI dropped in the last session
+  size_t dropped() const;  // records CUPTI dropped in the last session
 
   const profile::KernelNodeMap& map() const { return map_; }
   profile::KernelNodeMap& map() { return map_; }

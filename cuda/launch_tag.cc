@@ -14,7 +14,8 @@ const profile::LaunchTag* CurrentLaunchTag() { return current_tag; }
 
 uint64_t NewLaunchContextId() { return next_context_id.fetch_add(1); }
 
-ScopedLaunchTag::ScopedLaunchTag(const profile::LaunchTag& tag) : tag_(tag), previous_(current_tag) {
+ScopedLaunchTag::ScopedLaunchTag(const profile::LaunchTag& tag)
+    : tag_(tag), previous_(current_tag) {
   current_tag = &tag_;
 }
 

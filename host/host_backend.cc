@@ -80,9 +80,9 @@ class HostExecutable : public Executable {
     }
 
     if (options.run_us)
-      *options.run_us = std::chrono::duration<double, std::micro>(
-                            std::chrono::steady_clock::now() - run_start)
-                            .count();
+      *options.run_us =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - run_start)
+              .count();
 
     std::vector<Tensor> outputs;
     for (const std::string& name : graph_.outputs) {

@@ -29,7 +29,7 @@ double BestSeconds(int repeats, Fn fn) {
 }  // namespace
 
 DeviceCeilings MeasureHostCeilings() {
-  constexpr int64_t kGemm = 512;             // 2 * 512^3 = 0.27 GFLOP per call
+  constexpr int64_t kGemm = 512;                   // 2 * 512^3 = 0.27 GFLOP per call
   constexpr size_t kCopyBytes = size_t{64} << 20;  // well beyond the last-level cache
   std::vector<float> a(kGemm * kGemm, 1.0f), b(kGemm * kGemm, 0.5f), c(kGemm * kGemm);
   const double gemm_s = BestSeconds(3, [&] {

@@ -51,7 +51,8 @@ nlohmann::json ChromeTrace(const Graph& graph, const PlanDag& dag,
                       {"args", args}});
   }
   for (const auto& [lane, streams] : lanes) {
-    std::string name = device ? "CUDA stream " + std::to_string(lane) : "stream " + std::to_string(lane);
+    std::string name =
+        device ? "CUDA stream " + std::to_string(lane) : "stream " + std::to_string(lane);
     if (device) {
       name += " (plan stream";
       name += streams.size() > 1 ? "s " : " ";
@@ -62,8 +63,11 @@ nlohmann::json ChromeTrace(const Graph& graph, const PlanDag& dag,
       }
       name += ")";
     }
-    events.push_back(
-        {{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", lane}, {"args", {{"name", name}}}});
+    events.push_back({{"name", "thread_name"},
+                      {"ph", "M"},
+                      {"pid", 0},
+                      {"tid", lane},
+                      {"args", {{"name", name}}}});
   }
 
   // Flows bind to the slice enclosing their timestamp: the middle of each end's record.
@@ -76,15 +80,28 @@ nlohmann::json ChromeTrace(const Graph& graph, const PlanDag& dag,
     const NodeTiming& a = *from->second;
     const NodeTiming& b = *to->second;
     const std::string name = "e" + std::to_string(edge.event);
-    events.push_back({{"name", name}, {"cat", "record->wait"}, {"ph", "s"}, {"id", flow_id},
-                      {"ts", a.start_us + a.duration_us / 2}, {"pid", 0}, {"tid", Lane(a)}});
-    events.push_back({{"name", name}, {"cat", "record->wait"}, {"ph", "f"}, {"bp", "e"},
-                      {"id", flow_id}, {"ts", b.start_us + b.duration_us / 2}, {"pid", 0},
+    events.push_back({{"name", name},
+                      {"cat", "record->wait"},
+                      {"ph", "s"},
+                      {"id", flow_id},
+                      {"ts", a.start_us + a.duration_us / 2},
+                      {"pid", 0},
+                      {"tid", Lane(a)}});
+    events.push_back({{"name", name},
+                      {"cat", "record->wait"},
+                      {"ph", "f"},
+                      {"bp", "e"},
+                      {"id", flow_id},
+                      {"ts", b.start_us + b.duration_us / 2},
+                      {"pid", 0},
                       {"tid", Lane(b)}});
     ++flow_id;
   }
   for (const auto& [t, count] : concurrency.in_flight)
-    events.push_back({{"name", "kernels in flight"}, {"ph", "C"}, {"ts", t}, {"pid", 0},
+    events.push_back({{"name", "kernels in flight"},
+                      {"ph", "C"},
+                      {"ts", t},
+                      {"pid", 0},
                       {"args", {{"kernels", count}}}});
   return json{{"traceEvents", events}, {"displayTimeUnit", "ns"}};
 }

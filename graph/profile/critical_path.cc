@@ -14,7 +14,8 @@ std::vector<std::vector<int>> InputIndices(const Graph& graph) {
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     for (const std::string& name : graph.nodes[i].inputs) {
       const int p = graph.IndexOf(name);
-      if (p < 0) throw Error("profile: node \"" + graph.nodes[i].name + "\" reads unknown \"" + name + "\"");
+      if (p < 0)
+        throw Error("profile: node \"" + graph.nodes[i].name + "\" reads unknown \"" + name + "\"");
       inputs[i].push_back(p);
     }
   return inputs;
@@ -43,8 +44,7 @@ CriticalPath FindCriticalPath(const PlanDag& dag, const std::vector<double>& dur
   return path;
 }
 
-std::vector<double> ValueReady(const Graph& graph, const CriticalPath& path,
-                               const PlanDag& dag) {
+std::vector<double> ValueReady(const Graph& graph, const CriticalPath& path, const PlanDag& dag) {
   const std::vector<std::vector<int>> inputs = InputIndices(graph);
   std::vector<bool> launched(graph.nodes.size(), false);
   for (int x : dag.launches) launched[static_cast<size_t>(x)] = true;

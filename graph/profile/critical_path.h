@@ -50,8 +50,7 @@ struct InceptionBlock {
 
 // When each node's value is complete under the EF model: its EF if it is launched, else
 // (views, elided concats, the input) the latest of its inputs' (0 for the input).
-std::vector<double> ValueReady(const Graph& graph, const CriticalPath& path,
-                               const PlanDag& dag);
+std::vector<double> ValueReady(const Graph& graph, const CriticalPath& path, const PlanDag& dag);
 
 // Every join in `graph` (nodes topological, as the IR keeps them).
 std::vector<InceptionBlock> FindInceptionBlocks(const Graph& graph);

@@ -27,7 +27,7 @@ struct PlanEdge {
 };
 
 struct PlanDag {
-  std::vector<int> launches;                  // launched nodes, topological (plan.order)
+  std::vector<int> launches;                   // launched nodes, topological (plan.order)
   std::vector<std::vector<int>> predecessors;  // per node (empty if not launched)
   std::vector<PlanEdge> edges;                 // every edge once
 };

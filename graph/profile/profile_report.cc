@@ -62,7 +62,8 @@ ProfileReport AnalyzeProfile(const ProfileInput& input) {
   const std::set<int> critical(report.critical_path.nodes.begin(),
                                report.critical_path.nodes.end());
 
-  const int64_t element_bytes = input.plan->bytes_per_element > 0 ? input.plan->bytes_per_element : 4;
+  const int64_t element_bytes =
+      input.plan->bytes_per_element > 0 ? input.plan->bytes_per_element : 4;
   for (const NodeTimes& t : times) {
     if (t.runs == 0) continue;
     NodeRow row;
@@ -135,11 +136,13 @@ nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report) {
                           {"work_us", branch.work_us},
                           {"finish_us", branch.finish_us},
                           {"slack_us", branch.slack_us}});
-    blocks.push_back({{"join", graph.nodes[static_cast<size_t>(b.join)].name},
-                      {"fork", b.fork >= 0 ? graph.nodes[static_cast<size_t>(b.fork)].name : ""},
-                      {"time_us", bt.time_us},
-                      {"bounding_branch", b.bounding >= 0 ? BranchName(graph, b.branches[static_cast<size_t>(b.bounding)]) : ""},
-                      {"branches", branches}});
+    blocks.push_back(
+        {{"join", graph.nodes[static_cast<size_t>(b.join)].name},
+         {"fork", b.fork >= 0 ? graph.nodes[static_cast<size_t>(b.fork)].name : ""},
+         {"time_us", bt.time_us},
+         {"bounding_branch",
+          b.bounding >= 0 ? BranchName(graph, b.branches[static_cast<size_t>(b.bounding)]) : ""},
+         {"branches", branches}});
   }
   const Concurrency& c = report.concurrency;
   double node_sum = 0;
@@ -191,8 +194,9 @@ std::string ReportToText(const Graph& graph, const ProfileReport& report, int to
   const double wall = report.run_us > 0 ? report.run_us : c.span_us;
   out += "\n(* on the critical path; medians over " + std::to_string(report.runs) + " runs)\n";
   out += "wall " + Ms(wall) + " ms" + (report.run_us > 0 ? "" : " (first start to last end)") +
-         "; busy " + Ms(c.busy_us) + " ms (" + Format("%.0f", wall > 0 ? 100 * c.busy_us / wall : 0) +
-         "% of wall); sum of node times " + Ms(node_sum) + " ms\n";
+         "; busy " + Ms(c.busy_us) + " ms (" +
+         Format("%.0f", wall > 0 ? 100 * c.busy_us / wall : 0) + "% of wall); sum of node times " +
+         Ms(node_sum) + " ms\n";
   out += "kernels in flight: mean " + Format("%.2f", c.mean_in_flight_busy) + " while busy, " +
          Format("%.2f", wall > 0 ? c.kernel_us / wall : 0) + " over the wall time, max " +
          std::to_string(c.max_in_flight) + "\n";
@@ -226,14 +230,15 @@ std::string ReportToText(const Graph& graph, const ProfileReport& report, int to
   if (report.unmapped > 0)
     out += "unmapped records: " + std::to_string(report.unmapped) + " (work no node claims)\n";
   if (!report.blocks.empty()) {
-    out += "\nInception blocks: time from the fork's end to the last branch's, the bounding "
-           "branch, the others' slack (ms)\n";
+    out +=
+        "\nInception blocks: time from the fork's end to the last branch's, the bounding "
+        "branch, the others' slack (ms)\n";
     for (const BlockTime& bt : report.blocks) {
       const InceptionBlock& b = bt.block;
       if (b.bounding < 0) continue;
       out += "  " + graph.nodes[static_cast<size_t>(b.join)].name + " " + Ms(bt.time_us) +
-             ": bound by " + BranchName(graph, b.branches[static_cast<size_t>(b.bounding)]) + " (work " +
-             Ms(b.branches[static_cast<size_t>(b.bounding)].work_us) + ")";
+             ": bound by " + BranchName(graph, b.branches[static_cast<size_t>(b.bounding)]) +
+             " (work " + Ms(b.branches[static_cast<size_t>(b.bounding)].work_us) + ")";
       for (size_t i = 0; i < b.branches.size(); ++i)
         if (static_cast<int>(i) != b.bounding)
           out += "; " + BranchName(graph, b.branches[i]) + " +" + Ms(b.branches[i].slack_us);
@@ -305,27 +310,28 @@ nlohmann::json DiffToJson(const Graph& ours_graph, const ProfileReport& ours,
 std::string DiffToText(const Graph& ours_graph, const ProfileReport& ours, const Graph& base_graph,
                        const ProfileReport& base, int top) {
   const Matched m = Match(ours_graph, ours, base_graph, base);
-  std::string out = "\nagainst the baseline (unfused, one stream), ms: ours, baseline, difference\n";
+  std::string out =
+      "\nagainst the baseline (unfused, one stream), ms: ours, baseline, difference\n";
   char line[256];
   out += "per block:\n";
   for (const auto& [name, o, b] : m.blocks) {
-    std::snprintf(line, sizeof line, "  %-32s %9.3f %9.3f %+9.3f\n", name.c_str(), o / 1000, b / 1000,
-                  (o - b) / 1000);
+    std::snprintf(line, sizeof line, "  %-32s %9.3f %9.3f %+9.3f\n", name.c_str(), o / 1000,
+                  b / 1000, (o - b) / 1000);
     out += line;
   }
   out += "per node (slowest of ours first):\n";
   int shown = 0;
   for (const auto& [name, o, b] : m.nodes) {
     if (top > 0 && shown++ >= top) break;
-    std::snprintf(line, sizeof line, "  %-32s %9.3f %9.3f %+9.3f\n", name.c_str(), o / 1000, b / 1000,
-                  (o - b) / 1000);
+    std::snprintf(line, sizeof line, "  %-32s %9.3f %9.3f %+9.3f\n", name.c_str(), o / 1000,
+                  b / 1000, (o - b) / 1000);
     out += line;
   }
   out += "  baseline nodes folded or fused away: " + std::to_string(m.base_only) + ", " +
          Ms(m.base_only_us) + " ms\n";
   out += "critical path: ours " + Ms(ours.critical_path.length_us) + " ms, baseline " +
-         Ms(base.critical_path.length_us) + " ms; wall: ours " + Ms(ours.run_us) + " ms, baseline " +
-         Ms(base.run_us) + " ms\n";
+         Ms(base.critical_path.length_us) + " ms; wall: ours " + Ms(ours.run_us) +
+         " ms, baseline " + Ms(base.run_us) + " ms\n";
   return out;
 }
 

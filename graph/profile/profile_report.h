@@ -39,7 +39,7 @@ struct BlockTime {
 
 struct ProfileReport {
   PlanDag dag;
-  std::vector<NodeRow> rows;  // nodes with records, slowest first
+  std::vector<NodeRow> rows;        // nodes with records, slowest first
   std::vector<double> duration_us;  // per graph node: the median span (0 without records)
   CriticalPath critical_path;
   std::vector<BlockTime> blocks;

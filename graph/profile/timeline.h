@@ -23,11 +23,11 @@ namespace incept::profile {
 
 struct NodeTimes {
   int node = -1;
-  int runs = 0;            // runs in which it had records
-  double span_us = 0;      // median over runs of [first start, last end]
-  double kernel_us = 0;    // median over runs of the sum of its record durations
+  int runs = 0;               // runs in which it had records
+  double span_us = 0;         // median over runs of [first start, last end]
+  double kernel_us = 0;       // median over runs of the sum of its record durations
   double first_start_us = 0;  // median over runs of its first start (relative to each run)
-  int kernels = 0;         // records per run (the most seen in a run)
+  int kernels = 0;            // records per run (the most seen in a run)
   std::vector<std::string> kernel_names;  // distinct names, first-seen order
 };
 
@@ -40,15 +40,15 @@ std::vector<NodeTimes> AggregateNodeTimes(const std::vector<std::vector<NodeTimi
 size_t CountUnmapped(const std::vector<NodeTiming>& run);
 
 struct Concurrency {
-  double wall_us = 0;   // as given (the run's own clock); 0 if unknown
-  double span_us = 0;   // first start to last end
-  double busy_us = 0;   // union of the records
-  double kernel_us = 0;  // sum of the records' durations
+  double wall_us = 0;              // as given (the run's own clock); 0 if unknown
+  double span_us = 0;              // first start to last end
+  double busy_us = 0;              // union of the records
+  double kernel_us = 0;            // sum of the records' durations
   double mean_in_flight_busy = 0;  // kernel_us / busy_us
   double mean_in_flight_wall = 0;  // kernel_us / wall_us (0 if wall unknown)
   int max_in_flight = 0;
-  int gaps = 0;               // holes in the union inside the span
-  double gap_us = 0;          // their total
+  int gaps = 0;       // holes in the union inside the span
+  double gap_us = 0;  // their total
   double longest_gap_us = 0;
   // The in-flight count as a step function: (time, count from that time on), starting at
   // the first start and ending with count 0 at the last end.

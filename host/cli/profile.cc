@@ -37,8 +37,7 @@ struct ProfiledPlan {
 // before any profiled run, since a process stays traced once CUPTI tracing has begun.
 ProfiledPlan TimePlain(Engine& engine, const Tensor& input, int iterations, bool nvtx) {
   ProfiledPlan out;
-  out.prepared =
-      &engine.Prepare(Shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]});
+  out.prepared = &engine.Prepare(Shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]});
   RunOptions plain;
   plain.nvtx_ranges = nvtx;
   engine.Run(input, plain);  // warm-up
@@ -110,8 +109,7 @@ int RunProfile(const Args& args) {
   app.add_flag("--no-ceilings", no_ceilings,
                "skip measuring the device's peak FLOP/s and bytes/s (no roofline classes)");
   if (int code = Parse(app, args); code >= 0) return code;
-  if (precision != "fp32")
-    throw Error("--precision " + precision + ": only fp32 is implemented");
+  if (precision != "fp32") throw Error("--precision " + precision + ": only fp32 is implemented");
 
   LoadedModel m = LoadModel(model, weights);
   Tensor input = LoadInput(m.graph, "", {}, batch);
@@ -180,8 +178,9 @@ int RunProfile(const Args& args) {
   std::printf("plan time without profiling: %.3f ms (median of %d runs)\n",
               ours.untraced_run_us / 1000, iterations);
   if (baseline)
-    std::printf("%s", profile::DiffToText(graph, ours.report, base.prepared->graph, base.report, top)
-                          .c_str());
+    std::printf(
+        "%s",
+        profile::DiffToText(graph, ours.report, base.prepared->graph, base.report, top).c_str());
   if (!trace.empty()) std::printf("trace in %s\n", trace.c_str());
   return 0;
 }

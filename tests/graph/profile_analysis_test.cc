@@ -28,11 +28,12 @@ Node MakeNode(const std::string& name, OpKind op, std::vector<std::string> input
 Graph Block() {
   Graph g;
   g.name = "block";
-  g.nodes = {MakeNode("in", OpKind::kInput, {}),       MakeNode("a", OpKind::kReLU, {"in"}),
-             MakeNode("b1", OpKind::kReLU, {"a"}),     MakeNode("r2", OpKind::kReLU, {"a"}),
-             MakeNode("b2", OpKind::kReLU, {"r2"}),    MakeNode("p3", OpKind::kReLU, {"a"}),
-             MakeNode("b3", OpKind::kReLU, {"p3"}),    MakeNode("cat", OpKind::kConcat, {"b1", "b2", "b3"}),
-             MakeNode("out", OpKind::kReLU, {"cat"})};
+  g.nodes = {
+      MakeNode("in", OpKind::kInput, {}),     MakeNode("a", OpKind::kReLU, {"in"}),
+      MakeNode("b1", OpKind::kReLU, {"a"}),   MakeNode("r2", OpKind::kReLU, {"a"}),
+      MakeNode("b2", OpKind::kReLU, {"r2"}),  MakeNode("p3", OpKind::kReLU, {"a"}),
+      MakeNode("b3", OpKind::kReLU, {"p3"}),  MakeNode("cat", OpKind::kConcat, {"b1", "b2", "b3"}),
+      MakeNode("out", OpKind::kReLU, {"cat"})};
   g.outputs = {"out"};
   return g;
 }
@@ -111,8 +112,8 @@ TEST(CriticalPath, StreamOrderCanBoundIt) {
   // All on one stream: the path is every launch, its length the sum.
   Plan plan;
   plan.num_streams = 1;
-  plan.streams = {{Launch(1), Launch(2), Launch(3), Launch(4), Launch(5), Launch(6), Launch(7),
-                   Launch(8)}};
+  plan.streams = {
+      {Launch(1), Launch(2), Launch(3), Launch(4), Launch(5), Launch(6), Launch(7), Launch(8)}};
   for (int i = 0; i < 8; ++i) plan.order.push_back({0, i});
   const CriticalPath path = FindCriticalPath(BuildPlanDag(Block(), plan), kDurations);
   EXPECT_EQ(path.nodes.size(), 8u);
@@ -200,7 +201,8 @@ TEST(Timeline, ConcurrencyBusyGapsAndInFlight) {
   EXPECT_EQ(c.gaps, 1);
   EXPECT_DOUBLE_EQ(c.gap_us, 2);
   EXPECT_DOUBLE_EQ(c.longest_gap_us, 2);
-  const std::vector<std::pair<double, int>> steps = {{0, 1}, {1, 2}, {3, 1}, {4, 0}, {6, 1}, {9, 0}};
+  const std::vector<std::pair<double, int>> steps = {{0, 1}, {1, 2}, {3, 1},
+                                                     {4, 0}, {6, 1}, {9, 0}};
   EXPECT_EQ(c.in_flight, steps);
 }
 
@@ -208,10 +210,10 @@ TEST(Roofline, ClassesAtTheirThresholds) {
   DeviceCeilings ceilings;
   ceilings.flops_per_second = 1000;  // ridge: 10 FLOP/byte
   ceilings.bytes_per_second = 100;
-  const NodeCost dense{1000, 10};  // I = 100, above the ridge
-  const NodeCost sparse{10, 100};  // I = 0.1, below
-  EXPECT_EQ(ClassifyNode(dense, 2, ceilings).bound, BoundBy::kCompute);   // 50% of peak
-  EXPECT_EQ(ClassifyNode(sparse, 2, ceilings).bound, BoundBy::kMemory);   // 50 B/s: 50%
+  const NodeCost dense{1000, 10};                                        // I = 100, above the ridge
+  const NodeCost sparse{10, 100};                                        // I = 0.1, below
+  EXPECT_EQ(ClassifyNode(dense, 2, ceilings).bound, BoundBy::kCompute);  // 50% of peak
+  EXPECT_EQ(ClassifyNode(sparse, 2, ceilings).bound, BoundBy::kMemory);  // 50 B/s: 50%
   EXPECT_EQ(ClassifyNode(dense, 11, ceilings).bound, BoundBy::kLatency);  // 9.1% of peak
   EXPECT_EQ(ClassifyNode(dense, 9, ceilings).bound, BoundBy::kCompute);   // 11.1%
   EXPECT_EQ(ClassifyNode(sparse, 11, ceilings).bound, BoundBy::kLatency);

@@ -80,9 +80,9 @@ TEST(ChromeTrace, LanesSlicesFlowsAndCounter) {
   ASSERT_FALSE(start.is_null());
   ASSERT_FALSE(finish.is_null());
   EXPECT_EQ(start["id"], finish["id"]);
-  EXPECT_EQ(start["tid"], 13);                      // from a's last kernel [2, 5)
+  EXPECT_EQ(start["tid"], 13);  // from a's last kernel [2, 5)
   EXPECT_DOUBLE_EQ(start["ts"].get<double>(), 3.5);
-  EXPECT_EQ(finish["tid"], 14);                     // to b's first kernel [6, 10)
+  EXPECT_EQ(finish["tid"], 14);  // to b's first kernel [6, 10)
   EXPECT_DOUBLE_EQ(finish["ts"].get<double>(), 8);
   EXPECT_EQ(finish["bp"], "e");
   EXPECT_GE(counters, 4);
