@@ -174,7 +174,9 @@ void CudaContext::EnqueuePlan() {
         try {
           const ScopedLaunchTag tag({launch_context_id_, step.node});
           const NvtxRange range(graph_.nodes[step.node].name.c_str(), nvtx_ranges_);
+          if (launch_observer_) launch_observer_(step.node, s.stream, false);
           nodes_[step.node].enqueue(s);
+          if (launch_observer_) launch_observer_(step.node, s.stream, true);
         } catch (const Error& e) {
           const Node& node = graph_.nodes[step.node];
           Fail("node \"" + node.name + "\" (" + OpName(node.op) + "): " + e.what());

@@ -27,6 +27,7 @@
 // mutable state.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,8 @@
 
 namespace incept {
 namespace cuda {
+
+class CuptiTracer;  // cuda/cupti_profiler.h
 
 struct ContextOptions {
   bool use_cuda_graph = true;       // false: launch every step eagerly (debugging, benchmarks)
@@ -107,6 +110,7 @@ class CudaContext : public Executable {
   // Profiling (cuda_context_profile.cc): both leave the plan's outputs in the arena.
   void RunTraced(const RunOptions& options);    // concurrent: CUPTI over a graph replay
   void RunIsolated(const RunOptions& options);  // each node alone between CUDA events
+  void CaptureTraced(CuptiTracer& tracer);      // traced_, its nodes tagged
   // Replay (or run eagerly) and store the time of the plan alone in *run_us if asked.
   void TimedReplay(cudaStream_t stream, const CapturedGraph& graph, double* run_us);
 
@@ -136,6 +140,9 @@ class CudaContext : public Executable {
   const uint64_t launch_context_id_;
   bool nvtx_ranges_ = true;
   CapturedGraph traced_;
+  // When set (while capturing traced_), called before (false) and after (true) each node's
+  // launch on its stream.
+  std::function<void(int node, cudaStream_t stream, bool after)> launch_observer_;
 };
 
 }  // namespace cuda

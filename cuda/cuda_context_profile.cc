@@ -5,6 +5,8 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "cuda/check.h"
 #include "cuda/cuda_context.h"
@@ -41,12 +43,44 @@ void CudaContext::TimedReplay(cudaStream_t stream, const CapturedGraph& graph, d
   *run_us = 1000.0 * ms;
 }
 
+// Captures the plan again with the tracer subscribed. Its created-node callback tags each
+// graph node with the launch in progress; independently, the nodes each launch adds to the
+// graph being captured (listed before and after it) are tagged too, so the mapping holds
+// even where a CUPTI version issues no callback for captured nodes.
+void CudaContext::CaptureTraced(CuptiTracer& tracer) {
+  std::unordered_set<cudaGraphNode_t> seen;
+  std::vector<cudaGraphNode_t> nodes;
+  auto list = [&nodes](cudaStream_t stream) {
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    cudaGraph_t graph = nullptr;
+    CUDA_CHECK(cudaStreamGetCaptureInfo(stream, &status, nullptr, &graph));
+    nodes.clear();
+    if (status != cudaStreamCaptureStatusActive || !graph) return;
+    size_t count = 0;
+    CUDA_CHECK(cudaGraphGetNodes(graph, nullptr, &count));
+    nodes.resize(count);
+    if (count > 0) CUDA_CHECK(cudaGraphGetNodes(graph, nodes.data(), &count));
+    nodes.resize(count);
+  };
+  launch_observer_ = [&](int node, cudaStream_t stream, bool after) {
+    list(stream);
+    for (cudaGraphNode_t n : nodes)
+      if (seen.insert(n).second && after) tracer.TagGraphNode(n, {launch_context_id_, node});
+  };
+  try {
+    traced_ = CapturedGraph::Capture(streams_[0].get(), [this] { EnqueuePlan(); });
+  } catch (...) {
+    launch_observer_ = nullptr;
+    throw;
+  }
+  launch_observer_ = nullptr;
+}
+
 void CudaContext::RunTraced(const RunOptions& options) {
   CuptiTracer& tracer = CuptiTracer::Instance();  // throws if CUPTI is missing
   cudaStream_t origin = streams_[0].get();
   // The graph captured at construction predates the tracer: its nodes carry no tags.
-  if (captured_.valid() && !traced_.valid())
-    traced_ = CapturedGraph::Capture(origin, [this] { EnqueuePlan(); });
+  if (captured_.valid() && !traced_.valid()) CaptureTraced(tracer);
   streams_[0].Synchronize();  // the input copy stays out of the trace
   tracer.Begin();
   std::vector<TracedActivity> records;

@@ -188,6 +188,13 @@ size_t CuptiTracer::dropped() const {
   return dropped_;
 }
 
+void CuptiTracer::TagGraphNode(CUgraphNode_st* node, const profile::LaunchTag& tag) {
+  const CuptiLibrary& cupti = CuptiLibrary::Load();
+  uint64_t id = 0;
+  cupti.Check(cupti.GetGraphNodeId(node, &id), "cuptiGetGraphNodeId");
+  map_.OnGraphNodeCreated(id, tag);
+}
+
 void CuptiTracer::AddRecord(TracedActivity record) {
   std::lock_guard<std::mutex> lock(mutex_);
   records_.push_back(std::move(record));

@@ -25,6 +25,8 @@
 
 #include "graph/profile/kernel_node_map.h"
 
+struct CUgraphNode_st;  // cudaGraphNode_t and CUgraphNode point to it
+
 namespace incept {
 namespace cuda {
 
@@ -53,6 +55,9 @@ class CuptiTracer {
 
   const profile::KernelNodeMap& map() const { return map_; }
   profile::KernelNodeMap& map() { return map_; }
+  // Tags a graph node by its CUPTI id (the capture-side check of the created callback: a
+  // context lists the nodes its launch added to the graph being captured).
+  void TagGraphNode(CUgraphNode_st* node, const profile::LaunchTag& tag);
   void AddRecord(TracedActivity record);  // from the buffer callback
   void AddDropped(size_t count);
 

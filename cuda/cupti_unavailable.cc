@@ -15,6 +15,7 @@ CuptiTracer& CuptiTracer::Instance() {
 void CuptiTracer::Begin() {}
 std::vector<TracedActivity> CuptiTracer::End() { return {}; }
 size_t CuptiTracer::dropped() const { return 0; }
+void CuptiTracer::TagGraphNode(CUgraphNode_st*, const profile::LaunchTag&) {}
 void CuptiTracer::AddRecord(TracedActivity) {}
 void CuptiTracer::AddDropped(size_t) {}
 
