@@ -268,7 +268,7 @@ except Exception as e:
 failed = False
 for batch in (1, 64):
     try:
-        p = json.load(open(os.path.join(out, "profile_b%d.json" % batch)))["profile"]
+        p = json.load(open(os.path.join(out, "profile_b%d.json" % batch)))
     except Exception as e:
         print("batch %d: FAIL (no profile: %r)" % (batch, e)); failed = True; continue
     replay = [r["replay_ms"]["p50"] for r in bench

@@ -24,7 +24,7 @@ TEST(CliProfile, JsonAndTraceOnTheHost) {
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["backend"], "host");
   EXPECT_EQ(j["mode"], "concurrent");
-  const nlohmann::json& p = j["profile"];
+  const nlohmann::json& p = j;
   EXPECT_GT(p["nodes"].size(), 50u);
   EXPECT_EQ(p["blocks"].size(), 9u);
   EXPECT_GT(p["critical_path_us"].get<double>(), 0);
