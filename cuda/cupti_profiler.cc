@@ -75,6 +75,9 @@ TracedActivity Convert(const Record& r, ActivityKind kind) {
   return a;
 }
 
+// CUPTI fills records of its own version; the fields read here (start, end, streamId,
+// correlationId, name, graphNodeId) lie at the same offsets in CUpti_ActivityKernel7..10
+// and CUpti_ActivityMemcpy5..6, so a newer or older libcupti reads the same.
 void CUPTIAPI OnBufferCompleted(CUcontext context, uint32_t stream, uint8_t* buffer, size_t,
                                 size_t valid) {
   CuptiTracer& tracer = CuptiTracer::Instance();

@@ -246,7 +246,7 @@ for batch in 1 64; do
   extra=""
   [[ $batch == 1 ]] && extra="--baseline"
   timeout 240 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch "$batch" \
-    --iterations 10 --top 25 $extra --trace "$OUT/trace_b$batch.json" \
+    --iterations 10 --top 25 --kernels $extra --trace "$OUT/trace_b$batch.json" \
     --json-file "$OUT/profile_b$batch.json" >"$OUT/profile_b$batch.txt" 2>>"$CHECKS" || {
     say "incept profile --batch $batch failed: $(tail -n 1 "$CHECKS")"
     STATUS=1

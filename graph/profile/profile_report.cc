@@ -172,7 +172,7 @@ nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report) {
               {"blocks", blocks}};
 }
 
-std::string ReportToText(const Graph& graph, const ProfileReport& report, int top) {
+std::string ReportToText(const Graph& graph, const ProfileReport& report, int top, bool kernels) {
   std::string out;
   char line[512];
   std::snprintf(line, sizeof line, "%-34s %-15s %-16s %4s %9s %6s %9s %8s %-8s\n", "node", "op",
@@ -189,6 +189,8 @@ std::string ReportToText(const Graph& graph, const ProfileReport& report, int to
                   row.roofline.flops_per_second * 1e-9, row.roofline.bytes_per_second * 1e-9,
                   BoundByName(row.roofline.bound), row.critical ? " *" : "");
     out += line;
+    if (kernels)
+      for (const std::string& name : row.times.kernel_names) out += "    " + name + "\n";
   }
   const Concurrency& c = report.concurrency;
   const double wall = report.run_us > 0 ? report.run_us : c.span_us;

@@ -1,6 +1,8 @@
 // ProfileReport: everything `incept profile` prints, computed from the records of profiled
 // runs of one plan, the same for every backend (host: one record per node launch; CUDA: one
-// per kernel, copy or memset). Plain data, printable as a table or JSON.
+// per kernel, copy or memset). Plain data, printable as a table or JSON. Everything in
+// graph/profile/ is a pure function of its arguments (KernelNodeMap excepted, which locks):
+// safe to call from any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -52,9 +54,11 @@ struct ProfileReport {
 
 ProfileReport AnalyzeProfile(const ProfileInput& input);
 
-// Same data as the table. `top` limits the rows (all if <= 0).
+// Same data as the table. `top` limits the rows (all if <= 0); with `kernels`, each row
+// is followed by its kernels' names.
 nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report);
-std::string ReportToText(const Graph& graph, const ProfileReport& report, int top);
+std::string ReportToText(const Graph& graph, const ProfileReport& report, int top,
+                         bool kernels = false);
 
 // Per node (matched by name) and per Inception block (matched by the join's name): ours
 // against a baseline profile, the baseline's nodes that ours no longer has (folded or fused

@@ -288,6 +288,8 @@ TEST(ProfileReport, FromRecordsToTableJsonAndDiff) {
   const std::string text = ReportToText(g, report, 3);
   EXPECT_NE(text.find("critical path: 0.020 ms over 5 nodes"), std::string::npos) << text;
   EXPECT_NE(text.find("cat 0.007: bound by b2"), std::string::npos) << text;
+  EXPECT_EQ(text.find("    k1\n"), std::string::npos);
+  EXPECT_NE(ReportToText(g, report, 3, true).find("    k1\n"), std::string::npos);
 
   // Against a "baseline" where b2 took 1 us longer.
   ProfileInput slower = input;
