@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "cuda/ceiling_probe.h"
 #include "graph/error.h"
 
 namespace incept {
@@ -61,6 +62,8 @@ std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const Weigh
   }
   return best;
 }
+
+DeviceCeilings CudaBackend::MeasureCeilings() { return MeasureDeviceCeilings(); }
 
 std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options) {
   return std::make_unique<CudaBackend>(std::move(options));

@@ -44,6 +44,8 @@ class CudaBackend : public Backend {
   // Uploads `weights` unless the last upload had the same content, then builds a context.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
+  // cuBLAS SGEMM and a device copy on the current device (cuda/ceiling_probe.h).
+  DeviceCeilings MeasureCeilings() override;
 
   // The device copy of `weights` (reused while their content is the same). Thread-safe.
   std::shared_ptr<const DeviceWeights> Upload(const WeightMap& weights);

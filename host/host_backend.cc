@@ -8,6 +8,7 @@
 
 #include "graph/error.h"
 #include "graph/planner/views.h"
+#include "host/host_ceilings.h"
 #include "host/host_ops.h"
 
 namespace incept {
@@ -68,12 +69,21 @@ class HostExecutable : public Executable {
       if (options.timings) {
         using Us = std::chrono::duration<double, std::micro>;
         const auto end = std::chrono::steady_clock::now();
-        options.timings->push_back(
-            {step.node, ref.stream, Us(start - run_start).count(), Us(end - start).count()});
+        NodeTiming timing;
+        timing.node = step.node;
+        timing.stream = ref.stream;
+        timing.start_us = Us(start - run_start).count();
+        timing.duration_us = Us(end - start).count();
+        options.timings->push_back(std::move(timing));
       }
       if (options.poison)
         for (int dead : dies_after_[step.node]) Poison(dead);
     }
+
+    if (options.run_us)
+      *options.run_us =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - run_start)
+              .count();
 
     std::vector<Tensor> outputs;
     for (const std::string& name : graph_.outputs) {
@@ -146,6 +156,7 @@ class HostBackend : public Backend {
                                       const Plan& plan) override {
     return std::make_unique<HostExecutable>(graph, weights, plan);
   }
+  DeviceCeilings MeasureCeilings() override { return MeasureHostCeilings(); }
 };
 
 }  // namespace

@@ -16,6 +16,9 @@
 #      GoogLeNets, relative L2 (fp32 target <= 1e-4)
 #   5. one inference under compute-sanitizer --tool memcheck, if present
 #   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
+#   6b. incept profile --backend cuda at batch 1 and 64 (CUPTI-traced replay, table, JSON,
+#      Chrome trace, --baseline at batch 1; isolated mode at batch 1): the critical path's
+#      sum of node times against bench's replay p50, PASS within 10%
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
@@ -75,7 +78,8 @@ try:
 except Exception:
     bases = []
 for base in bases:
-    for pattern in ("libcudnn.so*", "libcublas.so*", "libcublasLt.so*", "libcudart.so*"):
+    for pattern in ("libcudnn.so*", "libcublas.so*", "libcublasLt.so*", "libcudart.so*",
+                    "libcupti.so*"):
         for f in sorted(glob.glob(os.path.join(base, "**", pattern), recursive=True)):
             d = os.path.dirname(f)
             if d not in dirs:
@@ -234,6 +238,57 @@ echo "===== incept bench" >>"$CHECKS"
 timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
   --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
 
+# ---- 6b. GPU profile -----------------------------------------------------------------------------
+# Per-node times of the real concurrent replay (CUPTI), at batch 1 and 64; files for
+# perf/results/: profile_b<N>.txt (table), profile_b<N>.json, trace_b<N>.json (Perfetto).
+for batch in 1 64; do
+  say "incept profile --backend cuda --batch $batch"
+  echo "===== incept profile --batch $batch" >>"$CHECKS"
+  extra=""
+  [[ $batch == 1 ]] && extra="--baseline"
+  timeout 240 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch "$batch" \
+    --iterations 10 --top 25 --kernels $extra --trace "$OUT/trace_b$batch.json" \
+    --json-file "$OUT/profile_b$batch.json" >"$OUT/profile_b$batch.txt" 2>>"$CHECKS" || {
+    say "incept profile --batch $batch failed: $(tail -n 1 "$CHECKS")"
+    STATUS=1
+  }
+done
+say "incept profile --backend cuda --batch 1 --isolated"
+timeout 180 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch 1 \
+  --iterations 10 --top 25 --isolated --json-file "$OUT/profile_b1_isolated.json" \
+  >"$OUT/profile_b1_isolated.txt" 2>>"$CHECKS" || STATUS=1
+# The critical path (sum of median node times along it) against bench's replay p50.
+if [[ -n $PY ]]; then
+  "$PY" - "$OUT" >"$OUT/profile_check.txt" 2>>"$CHECKS" <<'EOF_PROFILE'
+import json, os, sys
+out = sys.argv[1]
+try:
+    bench = json.load(open(os.path.join(out, "bench.json")))["results"]
+except Exception as e:
+    bench = []
+failed = False
+for batch in (1, 64):
+    try:
+        p = json.load(open(os.path.join(out, "profile_b%d.json" % batch)))
+    except Exception as e:
+        print("batch %d: FAIL (no profile: %r)" % (batch, e)); failed = True; continue
+    replay = [r["replay_ms"]["p50"] for r in bench
+              if r.get("variant") == "optimized" and r["batch"] == batch and "replay_ms" in r]
+    path_ms = p["critical_path_us"] / 1e3
+    if not replay:
+        print("batch %d: FAIL (bench.json has no replay_ms for this batch)" % batch); failed = True; continue
+    ratio = path_ms / replay[0]
+    verdict = "PASS" if abs(ratio - 1) <= 0.10 else "FAIL"
+    failed |= verdict == "FAIL"
+    print("batch %d: critical path %.3f ms vs bench replay p50 %.3f ms (%+.1f%%) %s; traced run %.3f ms, busy %.3f ms, %.2f kernels in flight"
+          % (batch, path_ms, replay[0], 100 * (ratio - 1), verdict, p["run_us"] / 1e3,
+             p["concurrency"]["busy_us"] / 1e3, p["concurrency"]["mean_in_flight_busy"]))
+sys.exit(1 if failed else 0)
+EOF_PROFILE
+  [[ $? == 0 ]] || STATUS=1
+  cat "$OUT/profile_check.txt" >>"$CHECKS"
+fi
+
 # ---- 7. PyTorch on the same card ----------------------------------------------------------------
 if [[ -n $PY ]]; then
   say "PyTorch GoogLeNet: eager fp32, channels_last fp16 + CUDA graph"
@@ -344,6 +399,11 @@ try:
         model, rel = line.split()
         verdict = "ok" if rel != "inf" and float(rel) <= 1e-4 else "FAIL"
         print(f"| {model}: cuda vs host, relative L2 (<= 1e-4) | {rel} {verdict} |")
+except FileNotFoundError:
+    pass
+try:
+    for line in open(os.path.join(env["OUT"], "profile_check.txt")):
+        print(f"| profile {line.split(':')[0]}: critical path vs bench replay (within 10%) | {line.split(':', 1)[1].strip()} |")
 except FileNotFoundError:
     pass
 print(f"| memcheck, one inference | {env['MEMCHECK']} |\n")
