@@ -29,7 +29,7 @@ int RunProfile(const Args& args) {
   std::string model, weights, trace, backend = "host";
   int batch = 1, streams = 4, iterations = 5, top = 20;
   bool json_out = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "backend to profile (per-node times: host)")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
