@@ -34,7 +34,7 @@ int64_t DefaultOpset(const onnx::ModelProto& model, const std::string& source) {
   for (const onnx::OperatorSetIdProto& id : model.opset_import())
     if (IsDefaultDomain(id.domain())) opset = id.version();
   if (opset < 0) throw Error(source + ": no opset_import for the default ONNX domain");
-  if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
+  if (opset < kOnnxOldestOpset || opset > kOnnxMaxOpset)
     throw OnnxUnsupported(source + ": opset " + std::to_string(opset) + " is not supported (" +
                           std::to_string(kOnnxMinOpset) + " to " + std::to_string(kOnnxMaxOpset) +
                           ")");
@@ -57,6 +57,9 @@ Shape InputShape(const onnx::ValueInfoProto& input, const std::string& source) {
     int64_t v;
     if (d.has_dim_value()) {
       v = d.dim_value();
+      if (v == 0)
+        throw OnnxUnsupported(what + ": dimension " + std::to_string(i) +
+                              " is 0 (empty tensors are not supported)");
       if (v < 1 || v > kMaxInputDim)
         throw Error(what + ": dimension " + std::to_string(i) + " is " + std::to_string(v) +
                     " (must be 1 to " + std::to_string(kMaxInputDim) + ")");
@@ -99,6 +102,10 @@ void ConvertNode(Context& ctx, int index, const onnx::NodeProto& node) {
   if (node.output_size() < 1 || node.output(0).empty()) ctx.Fail("has no output");
   const onnx_import::OpEntry* entry = onnx_import::FindOp(node.op_type());
   if (!entry) ctx.Unsupported("op is not supported (supported: " + SupportedOps() + ")");
+  if (ctx.opset() < entry->first_opset)
+    ctx.Unsupported("opset " + std::to_string(ctx.opset()) + " defines " + node.op_type() +
+                    " as it was before opset " + std::to_string(entry->first_opset) +
+                    " (supported: opsets 7 to 17, older ones only for ops unchanged since)");
   try {
     onnx_import::Attrs attrs(ctx);
     entry->convert(ctx, attrs);
@@ -165,12 +172,19 @@ OnnxModel Import(const onnx::ModelProto& model, const std::string& source,
           what + " is " +
           (v.kind == ValueKind::kConstant ? "a constant" : "an unfinished pattern") +
           " (outputs must be computed from the input)");
-    if (ctx.graph().at(v.node).op == OpKind::kInput)
-      throw OnnxUnsupported(what + " is the input itself");
+    std::string node = v.node;
+    if (ctx.graph().at(node).op == OpKind::kInput) {
+      // The output is the input (Identity, Dropout, a free reshape): an explicit copy, as
+      // y = x * 1 + 0, so that the output has a buffer of its own.
+      ChannelAffineAttrs copy;
+      copy.scale.assign(ctx.ShapeOf(node).c, 1.0f);
+      copy.shift.assign(ctx.ShapeOf(node).c, 0.0f);
+      node = ctx.AddNode(OpKind::kChannelAffine, copy, {node}, {}, output.name());
+    }
     auto& outs = ctx.graph().outputs;
-    if (std::find(outs.begin(), outs.end(), v.node) != outs.end())
+    if (std::find(outs.begin(), outs.end(), node) != outs.end())
       throw OnnxUnsupported(what + " repeats another output");
-    outs.push_back(v.node);
+    outs.push_back(node);
     out.output_ranks.push_back(v.rank);
   }
   ctx.graph().name = g.name().empty() ? "onnx" : g.name();
@@ -228,6 +242,13 @@ OnnxModel ParseOnnx(const uint8_t* data, size_t size, const std::string& source,
 OnnxModel LoadOnnx(const std::string& path, const OnnxImportOptions& options) {
   std::vector<uint8_t> bytes = ReadFile(path, kOnnxMaxFileBytes);
   return ParseOnnx(bytes.data(), bytes.size(), path, options);
+}
+
+std::vector<std::string> OnnxSupportedOps() {
+  std::vector<std::string> ops;
+  for (const onnx_import::OpEntry& e : onnx_import::OpTable()) ops.push_back(e.op_type);
+  std::sort(ops.begin(), ops.end());
+  return ops;
 }
 
 bool IsOnnxPath(const std::string& path) {

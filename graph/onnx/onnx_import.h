@@ -4,11 +4,11 @@
 //   Engine engine(std::move(m.graph), std::move(m.weights), {});
 //
 // What is accepted (docs/onnx.md has the table): the default-domain ops of CNNs at opsets
-// 7 to 17, each converted by one function of the op table (onnx_op_table.h) with the
-// attribute defaults of the ONNX spec. Patterns our IR expresses with fewer ops are folded
-// at import: Pad (zeros) into the next Conv / AveragePool / MaxPool, MatMul + Add into a
-// Linear, torchvision's transform_input (Gather of each channel, Unsqueeze, Mul, Add,
-// Concat) into one ChannelAffine, elementwise arithmetic with constants into a
+// 7 to 17 (older files where each op they use is unchanged since), each converted by one function
+// of the op table (onnx_op_table.h) with the attribute defaults of the ONNX spec. Patterns our IR
+// expresses with fewer ops are folded at import: Pad (zeros) into the next Conv / AveragePool /
+// MaxPool, MatMul + Add into a Linear, torchvision's transform_input (Gather of each channel,
+// Unsqueeze, Mul, Add, Concat) into one ChannelAffine, elementwise arithmetic with constants into a
 // ChannelAffine or the producing Linear.
 //
 // Values of rank 2, 3 and 4 are held as our 4-D NCHW activations: (N, F) as (N, F, 1, 1),
@@ -36,9 +36,11 @@
 
 namespace incept {
 
-// The first and last default-domain opsets the importer reads.
+// The default-domain opsets the importer reads: 7 to 17, and older files (down to 1) when
+// every op they use has kept the definition it has at opset 7.
 constexpr int64_t kOnnxMinOpset = 7;
 constexpr int64_t kOnnxMaxOpset = 17;
+constexpr int64_t kOnnxOldestOpset = 1;
 // Larger files are refused before parsing (protobuf's own ceiling is 2 GiB).
 constexpr size_t kOnnxMaxFileBytes = size_t{1} << 30;
 
@@ -67,6 +69,9 @@ struct OnnxModel {
 OnnxModel ParseOnnx(const uint8_t* data, size_t size, const std::string& source,
                     const OnnxImportOptions& options = {});
 OnnxModel LoadOnnx(const std::string& path, const OnnxImportOptions& options = {});
+
+// The ONNX op types the importer converts (default domain), sorted.
+std::vector<std::string> OnnxSupportedOps();
 
 // True if `path` names an ONNX file (the extension ".onnx", any case).
 bool IsOnnxPath(const std::string& path);

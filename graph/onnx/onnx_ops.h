@@ -17,6 +17,9 @@ using Converter = void (*)(Context& ctx, Attrs& attrs);
 
 struct OpEntry {
   const char* op_type;
+  // The op's definition at opset 7 dates from this opset: older files using it are read
+  // with the same converter; files older than this are refused.
+  int64_t first_opset;
   Converter convert;
 };
 

@@ -7,7 +7,9 @@ Usage: onnx_parity.py INCEPT_CLI [--keep DIR] [--models googlenet,inception_v3]
 For each model (torchvision's GoogLeNet and Inception-v3, transform_input=True, aux
 heads built but off in eval) and each opset: seeded He-scaled random weights, BatchNorm
 statistics measured on a random batch then perturbed, with random affine parameters;
-torch.onnx.export in eval() with a symbolic batch; then
+torch.onnx.export in eval() with a symbolic batch (the first opset as torch exports by
+default, BatchNorm folded into the convs; the others with TrainingMode.PRESERVE, which
+keeps the BatchNormalization nodes); then
     incept run model.onnx --input x.npy --output y.npy --backend host
 on a batch of 2 images (the initializers are the weights), compared with torch:
     rel L2 = ||ours - torch||_2 / ||torch||_2 <= 1e-4   (float32 logits)
@@ -118,16 +120,24 @@ def check_model(cli, work, name, size, opsets):
         label = f"{name} opset {opset} batch {BATCH}"
         try:
             start = time.monotonic()
+            # The first opset as torch exports by default (BatchNorm folded into the convs),
+            # the others with TrainingMode.PRESERVE (the model is in eval: BatchNormalization
+            # nodes in inference mode stay in the file, so their import is tested too).
+            extra = {} if i == 0 else {"training": torch.onnx.TrainingMode.PRESERVE}
             torch.onnx.export(model, torch.randn(1, 3, size, size), onnx_path,
                               opset_version=opset, input_names=["input"],
                               output_names=["logits"],
-                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
+                              **extra)
+            with open(onnx_path, "rb") as f:
+                batch_norms = f.read().count(b"BatchNormalization")
             export_s = time.monotonic() - start
             seconds = run_cli(cli, ["run", onnx_path, "--input", x_path, "--output", out,
                                     "--backend", "host"])
             ours = np.load(out)
             ok, summary = compare(ours, reference)
-            summary += f" [export {export_s:.1f} s, incept run {seconds:.1f} s]"
+            summary += (f" [{'BatchNorm kept' if batch_norms else 'BatchNorm folded by torch'}; "
+                        f"export {export_s:.1f} s, incept run {seconds:.1f} s]")
             if i == 0:  # the converted JSON + safetensors compute the same logits
                 json_path = os.path.join(work, f"{name}.json")
                 st_path = os.path.join(work, f"{name}.safetensors")
