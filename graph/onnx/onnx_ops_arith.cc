@@ -132,11 +132,12 @@ void Binary(Context& ctx, Arith op) {
   if (a_const && b_const) return FoldConstants(ctx, op, a.constant, b.constant);
   if (!a_const && !b_const) {
     if (op != Arith::kAdd)
-      ctx.Unsupported("of two computed tensors (only Add of two computed tensors)");
+      ctx.Unsupported(ctx.node().op_type() +
+                      " of two computed tensors is not supported (only their sum, Add)");
     const Value& x = ctx.Activation(0);
     const Value& y = ctx.Activation(1);
     if (ctx.OnnxDims(x) != ctx.OnnxDims(y))
-      ctx.Unsupported("with broadcasting between computed tensors");
+      ctx.Unsupported("Add with broadcasting between computed tensors");
     return ctx.DefineActivation(
         ctx.AddNode(OpKind::kAdd, EmptyAttrs{}, {x.node, y.node}, {}, ctx.node().output(0)),
         x.rank);
@@ -145,7 +146,8 @@ void Binary(Context& ctx, Arith op) {
   const Value& x = a_const ? b : a;
   const Constant& k = a_const ? a.constant : b.constant;
   if (x.kind == ValueKind::kChannelPick) {
-    if (k.elements() != 1) ctx.Unsupported("of a picked channel and a non-scalar constant");
+    if (k.elements() != 1)
+      ctx.Unsupported(ctx.node().op_type() + " of a picked channel and a non-scalar constant");
     float scale, shift;
     if (!AffineOf(op, a_const, k.values[0], &scale, &shift))
       ctx.Unsupported("a constant divided by a picked channel");
@@ -159,8 +161,9 @@ void Binary(Context& ctx, Arith op) {
   const std::vector<int64_t> dims = ctx.OnnxDims(act);
   std::vector<float> values;
   if (!PerChannel(k, dims, &values))
-    ctx.Unsupported("with a constant of shape " + ToTensor(k).dims_str() + " on a tensor of " +
-                    "shape " + DimsStr(dims) + " (only a scalar or one value per channel)");
+    ctx.Unsupported(ctx.node().op_type() + " with a constant of shape " + ToTensor(k).dims_str() +
+                    " on a tensor of " + "shape " + DimsStr(dims) +
+                    " (only a scalar or one value per channel)");
   std::vector<float> scale(values.size()), shift(values.size());
   for (size_t c = 0; c < values.size(); ++c)
     if (!AffineOf(op, a_const, values[c], &scale[c], &shift[c]))

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "graph/onnx/onnx_import.h"
+#include "graph/shape_inference.h"
 #include "host/engine.h"
 #include "onnx/onnx_pb.h"
 
