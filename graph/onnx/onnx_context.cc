@@ -137,6 +137,7 @@ void Context::DefineActivation(const std::string& node, int rank) {
   v.kind = ValueKind::kActivation;
   v.node = node;
   v.rank = rank;
+  v.defined_as = node_->output(0);
   Define(node_->output(0), std::move(v));
 }
 

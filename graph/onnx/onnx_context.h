@@ -41,6 +41,8 @@ struct Value {
   ValueKind kind = ValueKind::kActivation;
   std::string node;  // our node (kActivation, kChannelPick, kPadded)
   int rank = 4;      // ONNX rank of the value (not of a constant)
+  // kActivation: the ONNX name the node's output was first defined as (aliases keep it).
+  std::string defined_as;
   Constant constant;
   // kChannelPick
   int64_t channel = 0;

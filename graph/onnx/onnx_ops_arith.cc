@@ -169,7 +169,10 @@ void Binary(Context& ctx, Arith op) {
     if (!AffineOf(op, a_const, values[c], &scale[c], &shift[c]))
       ctx.Unsupported("a constant divided by a computed tensor");
   const std::string& x_name = ctx.node().input(x_index);
-  if (ctx.graph().at(act.node).op == OpKind::kLinear && ctx.UseCount(x_name) == 1) {
+  // Folding changes the Linear's own output: only when this node is its one reader (an
+  // alias of it would be a reader too).
+  if (ctx.graph().at(act.node).op == OpKind::kLinear && x_name == act.defined_as &&
+      ctx.UseCount(x_name) == 1) {
     FoldIntoLinear(ctx, act.node, scale, shift);
     return DefineAlias(ctx, act, act.rank);
   }

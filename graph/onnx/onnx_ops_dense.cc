@@ -164,6 +164,7 @@ void ConvertReshape(Context& ctx, Attrs& attrs) {
   if (!shape.is_int || shape.dims.size() != 1)
     ctx.Fail("input \"shape\" must be a 1-D int64 tensor");
   std::vector<int64_t> target = shape.ints;
+  const int64_t total = Product(dims, 0, dims.size());
   int infer = -1;
   int64_t known = 1;
   for (size_t i = 0; i < target.size(); ++i) {
@@ -176,10 +177,10 @@ void ConvertReshape(Context& ctx, Attrs& attrs) {
       infer = static_cast<int>(i);
       continue;
     }
-    if (target[i] < 0) ctx.Fail("shape value " + std::to_string(target[i]));
+    if (target[i] < 0 || (target[i] > 0 && known > total / target[i]))
+      ctx.Fail("shape " + DimsStr(shape.ints) + " does not fit " + DimsStr(dims));
     known *= target[i];
   }
-  const int64_t total = Product(dims, 0, dims.size());
   if (infer >= 0) {
     if (known == 0 || total % known)
       ctx.Fail("shape " + DimsStr(shape.ints) + " does not fit " + DimsStr(dims));

@@ -18,6 +18,8 @@ namespace {
 
 // Larger window parameters are refused as absurd.
 constexpr int64_t kMaxWindowParam = 1 << 16;
+// A dilated conv's expanded kernel may hold at most this many weights.
+constexpr int64_t kMaxDilatedWeights = int64_t{1} << 28;
 
 struct WindowSpec {
   std::vector<int64_t> kernel, strides, dilations, begin, end;
@@ -77,6 +79,8 @@ WindowSpec ReadWindow(Context& ctx, Attrs& attrs, const Value& in, std::vector<i
       w.begin[i] = auto_pad == "SAME_UPPER" ? small : total - small;
       w.end[i] = total - w.begin[i];
     }
+    if (in.kind == ValueKind::kPadded)
+      ctx.Unsupported("auto_pad " + auto_pad + " after Pad node \"" + in.pad_origin + "\"");
   } else if (auto_pad != "NOTSET" && auto_pad != "VALID") {
     ctx.Fail("attribute \"auto_pad\" value \"" + auto_pad +
              "\" is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
@@ -170,6 +174,10 @@ void ConvertConv(Context& ctx, Attrs& attrs) {
              " does not fit " + std::to_string(shape.c) + " input channels");
   const int64_t kh = spatial == 2 ? kernel[0] : 1, kw = kernel.back();
   const int64_t dh = spatial == 2 ? spec.dilations[0] : 1, dw = spec.dilations.back();
+  const int64_t eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;  // kh, dh <= kMaxWindowParam
+  if (eh > kMaxWindowParam || ew > kMaxWindowParam ||
+      weight.elements() / (kh * kw) > kMaxDilatedWeights / (eh * ew))
+    ctx.Unsupported("the dilated kernel would be too large");
   Tensor w = DilateKernel(weight, kh, kw, dh, dw);
   spec.kernel =
       spatial == 2 ? std::vector<int64_t>{w.dims[2], w.dims[3]} : std::vector<int64_t>{w.dims[3]};

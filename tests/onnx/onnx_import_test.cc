@@ -200,6 +200,32 @@ TEST(OnnxImport, MatMulAddIsOneLinearWithBias) {
     }
 }
 
+TEST(OnnxImport, LinearWithOtherReadersIsNotFolded) {
+  // y = x W is an output and, through an Identity, the input of z = y + c: folding c into
+  // the Linear would change y.
+  OnnxBuilder b(13);
+  b.Input("x", {-1, 4});
+  const std::vector<float> w = Values(8, 1);
+  b.Initializer("w", {4, 2}, w);
+  b.Initializer("c", {2}, {10.0f, 20.0f});
+  b.Node("MatMul", {"x", "w"}, {"y"});
+  b.Node("Identity", {"y"}, {"alias"});
+  b.Node("Add", {"alias", "c"}, {"z"});
+  b.Output("y");
+  b.Output("z");
+  OnnxModel m = Import(b);
+  EXPECT_EQ(CountOps(m.graph, OpKind::kChannelAffine), 1);
+  Tensor x = RandomTensor({1, 4, 1, 1}, 3);
+  std::vector<Tensor> out = RunHost(m, x);
+  ASSERT_EQ(out.size(), 2u);
+  for (int o = 0; o < 2; ++o) {
+    double want = 0;
+    for (int k = 0; k < 4; ++k) want += x.data[k] * w[k * 2 + o];
+    EXPECT_NEAR(out[0].data[o], want, 1e-5);
+    EXPECT_NEAR(out[1].data[o], want + (o ? 20.0 : 10.0), 1e-5);
+  }
+}
+
 TEST(OnnxImport, ArithmeticWithPerChannelConstantsIsChannelAffine) {
   OnnxBuilder b(14);
   b.Input("x", {1, 3, 2, 2});
