@@ -58,14 +58,14 @@ std::string Markdown(const std::vector<CaseResult>& results) {
   return md;
 }
 
-// (case, status) rows of a markdown list written by Markdown().
+// case -> "result | reason |" rows of a markdown list written by Markdown().
 std::map<std::string, std::string> Rows(const std::string& md) {
   std::map<std::string, std::string> rows;
   std::istringstream in(md);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("| ", 0) != 0 || line.find("/test_") == std::string::npos) continue;
-    const size_t a = line.find(" | "), b = line.find(" | ", a + 3);
-    rows[line.substr(2, a - 2)] = line.substr(a + 3, b - a - 3);
+    const size_t a = line.find(" | ");
+    rows[line.substr(2, a - 2)] = line.substr(a + 3);  // the result and the reason
   }
   return rows;
 }
