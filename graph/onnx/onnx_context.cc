@@ -37,6 +37,11 @@ const Value& Context::Get(const std::string& onnx_name) const {
 
 bool Context::HasInput(int i) const { return i < node_->input_size() && !node_->input(i).empty(); }
 
+const Value& Context::Input(int i) const {
+  if (!HasInput(i)) Fail("input " + std::to_string(i) + " is missing");
+  return Get(node_->input(i));
+}
+
 bool Context::InputIsConstant(int i) const {
   return HasInput(i) && Get(node_->input(i)).kind == ValueKind::kConstant;
 }

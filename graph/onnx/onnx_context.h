@@ -74,6 +74,8 @@ class Context {
   const Value& Get(const std::string& onnx_name) const;  // fails if undefined
   bool Has(const std::string& onnx_name) const { return values_.count(onnx_name) > 0; }
 
+  // The node's input i, whatever its kind; fails if it is missing.
+  const Value& Input(int i) const;
   // The node's input i: an activation (plain, not padded or picked), or a constant.
   const Value& Activation(int i) const;
   const Constant& ConstantInput(int i) const;

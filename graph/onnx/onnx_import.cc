@@ -10,6 +10,7 @@
 #include <climits>
 #include <fstream>
 #include <new>
+#include <nlohmann/json.hpp>
 
 #include "graph/onnx/onnx_ops.h"
 #include "graph/onnx/onnx_tensor.h"
@@ -26,6 +27,22 @@ using onnx_import::ValueKind;
 // Input dims above this are refused as absurd.
 constexpr int64_t kMaxInputDim = 1 << 20;
 constexpr int64_t kMaxInputElements = int64_t{1} << 31;
+
+// Names become our node and tensor names, which JSON and safetensors hold as UTF-8: the
+// same check as our JSON writer's (nlohmann's strict decoder: no overlong forms, no
+// surrogates).
+bool IsUtf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+void CheckName(const std::string& name, const std::string& what) {
+  if (!IsUtf8(name)) throw Error(what + " has a name that is not valid UTF-8");
+}
 
 bool IsDefaultDomain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
 
@@ -124,6 +141,14 @@ OnnxModel Import(const onnx::ModelProto& model, const std::string& source,
   if (!model.has_graph()) throw Error(source + ": not an ONNX model (no graph)");
   const onnx::GraphProto& g = model.graph();
   Context ctx(source, DefaultOpset(model, source));
+  CheckName(g.name(), source + ": the graph");
+  for (const onnx::TensorProto& t : g.initializer())
+    CheckName(t.name(), source + ": an initializer");
+  for (const onnx::ValueInfoProto& v : g.input()) CheckName(v.name(), source + ": an input");
+  for (const onnx::ValueInfoProto& v : g.output()) CheckName(v.name(), source + ": an output");
+  for (int i = 0; i < g.node_size(); ++i)
+    for (const std::string& out : g.node(i).output())
+      CheckName(out, source + ": node " + std::to_string(i) + ": an output");
   if (g.sparse_initializer_size() > 0)
     throw OnnxUnsupported(source + ": sparse initializers are not supported");
   for (const onnx::TensorProto& init : g.initializer()) {

@@ -126,8 +126,8 @@ void FoldConstants(Context& ctx, Arith op, const Constant& a, const Constant& b)
 
 void Binary(Context& ctx, Arith op) {
   if (ctx.InputCount() != 2 || !ctx.HasInput(0) || !ctx.HasInput(1)) ctx.Fail("needs two inputs");
-  const Value& a = ctx.Get(ctx.node().input(0));
-  const Value& b = ctx.Get(ctx.node().input(1));
+  const Value& a = ctx.Input(0);
+  const Value& b = ctx.Input(1);
   const bool a_const = a.kind == ValueKind::kConstant, b_const = b.kind == ValueKind::kConstant;
   if (a_const && b_const) return FoldConstants(ctx, op, a.constant, b.constant);
   if (!a_const && !b_const) {

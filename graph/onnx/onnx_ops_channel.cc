@@ -94,7 +94,7 @@ void ConvertSoftmax(Context& ctx, Attrs& attrs) {
 // mask output must be unused.
 void ConvertDropout(Context& ctx, Attrs& attrs) {
   ctx.RequireOnlyFirstOutputUsed();
-  const Value& in = ctx.Get(ctx.node().input(0));
+  const Value& in = ctx.Input(0);
   if (ctx.opset() < 12) {
     attrs.Float("ratio", 0.5f);
   } else {
@@ -111,7 +111,7 @@ void ConvertDropout(Context& ctx, Attrs& attrs) {
 // Identity (opset 1, 13, 14, 16): no attributes.
 void ConvertIdentity(Context& ctx, Attrs&) {
   if (!ctx.HasInput(0)) ctx.Fail("input 0 is missing");
-  const Value& in = ctx.Get(ctx.node().input(0));
+  const Value& in = ctx.Input(0);
   DefineAlias(ctx, in, in.rank);
 }
 
@@ -123,7 +123,7 @@ void ConcatPicks(Context& ctx) {
   ChannelAffineAttrs a;
   std::string source;
   for (int i = 0; i < ctx.InputCount(); ++i) {
-    const Value& v = ctx.Get(ctx.node().input(i));
+    const Value& v = ctx.Input(i);
     if (v.kind != ValueKind::kChannelPick || v.rank != 4)
       ctx.Unsupported(
           "a Concat of picked channels (transform_input) must take only rank-4 "
@@ -148,7 +148,7 @@ void ConcatPicks(Context& ctx) {
 void ConvertConcat(Context& ctx, Attrs& attrs) {
   if (ctx.InputCount() < 1) ctx.Fail("no inputs");
   const int64_t raw_axis = attrs.RequiredInt("axis");
-  if (ctx.Get(ctx.node().input(0)).kind == ValueKind::kChannelPick) return ConcatPicks(ctx);
+  if (ctx.Input(0).kind == ValueKind::kChannelPick) return ConcatPicks(ctx);
   std::vector<std::string> inputs;
   int rank = 0;
   for (int i = 0; i < ctx.InputCount(); ++i) {
@@ -161,7 +161,7 @@ void ConvertConcat(Context& ctx, Attrs& attrs) {
   if (axis != 1)
     ctx.Unsupported("concatenation along axis " + std::to_string(axis) +
                     " (only the channel axis 1)");
-  if (inputs.size() == 1) return DefineAlias(ctx, ctx.Get(ctx.node().input(0)), rank);
+  if (inputs.size() == 1) return DefineAlias(ctx, ctx.Input(0), rank);
   ctx.DefineActivation(ctx.AddNode(OpKind::kConcat, EmptyAttrs{}, inputs, {}, ctx.node().output(0)),
                        rank);
 }

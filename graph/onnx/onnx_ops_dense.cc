@@ -44,7 +44,7 @@ void DefineConstant(Context& ctx, Constant c) {
 
 // Input 0 reshaped to `target`: an activation, or a constant (new dims, same data).
 void Reshape(Context& ctx, const std::vector<int64_t>& target) {
-  const Value& in = ctx.Get(ctx.node().input(0));
+  const Value& in = ctx.Input(0);
   if (in.kind == ValueKind::kConstant) {
     Constant c = in.constant;
     if (Product(target, 0, target.size()) != c.elements())
@@ -57,7 +57,7 @@ void Reshape(Context& ctx, const std::vector<int64_t>& target) {
 }
 
 std::vector<int64_t> InputDims(Context& ctx) {
-  const Value& in = ctx.Get(ctx.node().input(0));
+  const Value& in = ctx.Input(0);
   if (in.kind == ValueKind::kConstant) return in.constant.dims;
   return ctx.OnnxDims(ctx.Activation(0));
 }
@@ -201,7 +201,7 @@ void ConvertUnsqueeze(Context& ctx, Attrs& attrs) {
     if (!c.is_int) ctx.Fail("input \"axes\" must be int64");
     axes = c.ints;
   }
-  const Value& in = ctx.Get(ctx.node().input(0));
+  const Value& in = ctx.Input(0);
   const int in_rank =
       in.kind == ValueKind::kConstant ? static_cast<int>(in.constant.dims.size()) : in.rank;
   const int out_rank = in_rank + static_cast<int>(axes.size());

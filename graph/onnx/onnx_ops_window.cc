@@ -108,7 +108,7 @@ Window2d ToWindow2d(const WindowSpec& w, const Value& padded) {
 // the pad fields of the result, whose kind is then kPadded).
 Value WindowInput(Context& ctx) {
   if (!ctx.HasInput(0)) ctx.Fail("input 0 is missing");
-  const Value& v = ctx.Get(ctx.node().input(0));
+  const Value& v = ctx.Input(0);
   if (v.kind == ValueKind::kPadded) return v;
   Value plain = ctx.Activation(0);
   return plain;
