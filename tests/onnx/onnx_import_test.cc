@@ -448,6 +448,20 @@ TEST(OnnxImportErrors, StructuralProblems) {
     b.model().mutable_graph()->mutable_node(0)->set_domain("com.example");
     EXPECT_NE(ImportError(b).first.find("domain \"com.example\""), std::string::npos);
   }
+  {  // a node without its input (found by fuzz_onnx)
+    OnnxBuilder b(11);
+    b.Input("x", {1, 2, 3, 3});
+    b.Node("Unsqueeze", {}, {"y"}).Ints("axes", {0});
+    b.Output("y");
+    EXPECT_NE(ImportError(b).first.find("(Unsqueeze, opset 11): input 0 is missing"),
+              std::string::npos);
+  }
+  {  // a name that is not UTF-8 (it would become a JSON key; found by fuzz_onnx)
+    OnnxBuilder b = OneRelu();
+    b.model().mutable_graph()->mutable_node(0)->set_output(0, "y\xf4");
+    b.model().mutable_graph()->mutable_output(0)->set_name("y\xf4");
+    EXPECT_NE(ImportError(b).first.find("not valid UTF-8"), std::string::npos);
+  }
   {  // no default-domain opset
     OnnxBuilder b = OneRelu();
     b.model().mutable_opset_import(0)->set_domain("ai.onnx.ml");
