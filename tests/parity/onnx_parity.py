@@ -46,7 +46,9 @@ def make_model(name, size):
     """A torchvision model in eval() with seeded weights and non-trivial BN statistics."""
     torch.manual_seed(SEED)
     ctor = getattr(torchvision.models, name)
-    model = ctor(weights=None, aux_logits=True, transform_input=True, init_weights=True)
+    # init_weights=False: every weight is drawn below (torchvision's truncated-normal
+    # init of Inception-v3 alone takes seconds).
+    model = ctor(weights=None, aux_logits=True, transform_input=True, init_weights=False)
     with torch.no_grad():
         # He-scaled weights keep activations O(1) through the layers, so the logits
         # depend on every layer.
@@ -59,8 +61,15 @@ def make_model(name, size):
         for bn in bns:
             bn.reset_running_stats()
             bn.momentum = None
+        # Statistics of a small random batch at a reduced size (any statistics serve),
+        # the aux heads (unused in eval; too deep for the reduced size) detached meanwhile.
+        aux = {a: getattr(model, a) for a in ("aux1", "aux2", "AuxLogits") if hasattr(model, a)}
+        for a in aux:
+            setattr(model, a, None)
         model.train()
-        model(torch.randn(2, 3, size, size))
+        model(torch.randn(2, 3, size // 2, size // 2))
+        for a, head in aux.items():
+            setattr(model, a, head)
         for bn in bns:
             c = bn.num_features
             bn.running_mean.add_(0.2 * bn.running_var.sqrt() * torch.randn(c))
