@@ -2,14 +2,16 @@
 # Installs what incept needs from Debian's packages, only what is missing.
 #   scripts/setup.sh          build dependencies
 #   scripts/setup.sh --test   also what the test suite needs (PyTorch and torchvision for
-#                             the parity tests, numpy, Pillow)
+#                             the parity tests, numpy, Pillow, ONNX's test data)
 # The CUDA toolkit and cuDNN are optional: where nvcc is found the CUDA backend is built.
 set -euo pipefail
 
 packages=(build-essential cmake nlohmann-json3-dev libgtest-dev libcli11-dev libstb-dev)
+packages+=(libprotobuf-dev libonnx-dev)  # ONNX import (graph/onnx)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-numpy python3-pil python3-torch python3-torchvision)
   packages+=(python3-venv)  # the Triton test's virtual environment (below)
+  packages+=(libonnx-testdata)  # ONNX's backend node tests (tests/onnx)
 fi
 
 missing=()

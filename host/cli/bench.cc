@@ -66,7 +66,7 @@ int RunBench(const Args& args) {
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
   bool json_out = false, no_optimize = false, baseline = false, no_fuse_reduce = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));

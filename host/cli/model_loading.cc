@@ -6,6 +6,7 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
+#include "graph/onnx/onnx_import.h"
 #include "host/engine.h"
 #include "host/io/image.h"
 #include "host/io/npy.h"
@@ -14,9 +15,23 @@
 
 namespace incept::cli {
 
+Graph LoadModelGraph(const std::string& model_path) {
+  return IsOnnxPath(model_path) ? LoadOnnx(model_path).graph : LoadGraph(model_path);
+}
+
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed) {
   LoadedModel m;
+  if (IsOnnxPath(model_path)) {
+    // An ONNX file brings its weights (its initializers); --weights replaces tensors by name.
+    OnnxModel onnx = LoadOnnx(model_path);
+    m.graph = std::move(onnx.graph);
+    m.weights = std::move(onnx.weights);
+    if (!weights_path.empty())
+      for (auto& [name, tensor] : LoadSafetensors(weights_path))
+        m.weights[name] = std::move(tensor);
+    return m;
+  }
   m.graph = LoadGraph(model_path);
   if (weights_path.empty()) {
     m.weights = RandomWeights(m.graph, seed);

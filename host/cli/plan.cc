@@ -12,6 +12,7 @@
 #include "graph/planner/plan_svg.h"
 #include "graph/shape_inference.h"
 #include "host/cli/cli_app.h"
+#include "host/cli/model_loading.h"
 #include "host/engine.h"
 #include "host/random_weights.h"
 
@@ -32,7 +33,7 @@ int RunPlan(const Args& args) {
   std::string model, dot, svg;
   int batch = 1, streams = 4;
   bool json_out = false, no_optimize = false, steps = false, merge_1x1 = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 20));
   app.add_option("--streams", streams, "most concurrent streams (1 = sequential)")
       ->check(CLI::Range(1, 64));
@@ -44,7 +45,7 @@ int RunPlan(const Args& args) {
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
   if (int code = Parse(app, args); code >= 0) return code;
 
-  Graph graph = LoadGraph(model);
+  Graph graph = LoadModelGraph(model);
   Shape input = graph.nodes.at(graph.InputIndices().at(0)).shape;
   input.n = batch;
   InferShapes(graph, input);

@@ -88,7 +88,7 @@ int RunProfile(const Args& args) {
   int batch = 1, streams = 4, iterations = 5, top = 20;
   bool json_out = false, isolated = false, baseline = false, no_nvtx = false, no_ceilings = false,
        kernels = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));

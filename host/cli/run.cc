@@ -34,7 +34,7 @@ int RunRun(const Args& args) {
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
   bool no_optimize = false, poison = false, merge_1x1 = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--input", npy, "input batch, a float32 .npy of shape (N, C, H, W)");
   app.add_option("--image", images, "image files (JPEG, PNG, ...): ImageNet preprocessing");
