@@ -92,12 +92,12 @@ struct FusedReduceConvTcTile {
   static constexpr int kFrags2PerWarp = kTileH * kGroups2 / kWarps;
   static constexpr int kScratchFloats = 8 * 32;
 
-  static constexpr size_t Align(size_t bytes) { return (bytes + 127) / 128 * 128; }
-  static constexpr size_t ZBytes(int crp) { return Align(size_t{kM1} * crp * 2); }
-  static constexpr size_t AccBytes(int crp) { return Align(size_t{kM1} * crp * sizeof(float)); }
-  static constexpr size_t XBytes() { return Align(size_t{kM1} * kCinChunk * 2); }
-  static constexpr size_t ScratchBytes() { return size_t{kWarps} * kScratchFloats * sizeof(float); }
-  static constexpr size_t SharedBytes(int crp) {
+  __host__ __device__ static constexpr size_t Align(size_t bytes) { return (bytes + 127) / 128 * 128; }
+  __host__ __device__ static constexpr size_t ZBytes(int crp) { return Align(size_t{kM1} * crp * 2); }
+  __host__ __device__ static constexpr size_t AccBytes(int crp) { return Align(size_t{kM1} * crp * sizeof(float)); }
+  __host__ __device__ static constexpr size_t XBytes() { return Align(size_t{kM1} * kCinChunk * 2); }
+  __host__ __device__ static constexpr size_t ScratchBytes() { return size_t{kWarps} * kScratchFloats * sizeof(float); }
+  __host__ __device__ static constexpr size_t SharedBytes(int crp) {
     return ZBytes(crp) + AccBytes(crp) + XBytes() + ScratchBytes();
   }
 };
