@@ -1,4 +1,5 @@
-// The tensor-core fused reduce conv launcher (kernel: cuda/kernels/fused_reduce_conv_tc_kernel.cuh).
+// The tensor-core fused reduce conv launcher (kernel:
+// cuda/kernels/fused_reduce_conv_tc_kernel.cuh).
 #include "cuda/fused_reduce_conv_tc.cuh"
 #include "cuda/kernels/fused_reduce_conv_tc_kernel.cuh"
 
@@ -13,8 +14,8 @@ bool SupportsFusedReduceConvTc(const FusedReduceConvAttrs& attrs, std::string* w
   return simt::SupportsFusedReduceConvTc(attrs, why);
 }
 
-size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs) {
-  return simt::FusedReduceConvTcSharedBytes(attrs);
+size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs, int tile_h) {
+  return simt::FusedReduceConvTcSharedBytes(attrs, tile_h);
 }
 
 }  // namespace cuda

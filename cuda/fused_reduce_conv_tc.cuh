@@ -20,8 +20,8 @@ void FusedReduceConvTcForward(const simt::FusedReduceConvTcArgs& args, cudaStrea
 
 bool SupportsFusedReduceConvTc(const FusedReduceConvAttrs& attrs, std::string* why = nullptr);
 
-// Dynamic shared memory of one block, bytes.
-size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs);
+// Dynamic shared memory of one block (bytes) with tile_h-row tiles (8 or 4).
+size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs, int tile_h = 8);
 
 }  // namespace cuda
 }  // namespace incept

@@ -14,8 +14,8 @@ bool SupportsFusedReduceConvTc(const FusedReduceConvAttrs& attrs, std::string* w
   return simt::SupportsFusedReduceConvTc(attrs, why);
 }
 
-size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs) {
-  return simt::FusedReduceConvTcSharedBytes(attrs);
+size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs, int tile_h) {
+  return simt::FusedReduceConvTcSharedBytes(attrs, tile_h);
 }
 
 }  // namespace emu_kernels

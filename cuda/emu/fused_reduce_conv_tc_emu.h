@@ -11,7 +11,7 @@ namespace emu_kernels {
 
 void FusedReduceConvTcForward(const simt::FusedReduceConvTcArgs& args);
 bool SupportsFusedReduceConvTc(const FusedReduceConvAttrs& attrs, std::string* why);
-size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs);
+size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& attrs, int tile_h = 8);
 
 }  // namespace emu_kernels
 }  // namespace incept

@@ -55,6 +55,7 @@ struct FusedReduceConvTcArgs {
   int64_t out_pixel_stride = 0;    // 0: Cout (dense)
   int64_t out_channel_offset = 0;  // the slice's first channel in the buffer
   int cout_per_block = 0;          // output channels per block (rounded up to 64); 0: all
+  int tile_h = 0;  // output rows per block: 8, or 4 (twice the blocks of a small map); 0: 8
 };
 
 struct PackedFusedReduceConvTcWeights {

@@ -29,7 +29,8 @@
 // at small batch: cout_per_block = Coutp computes z once per tile.
 //
 // Shared memory (bytes, each region 128-aligned): z T[kM1][Crp] + C fp32[kM1][Crp] +
-// x T[kM1][kCinChunk] + per-warp epilogue scratch fp32[kWarps][8*32]. Stride 1 only.
+// x T[kM1][kCinChunk] + per-warp epilogue scratch fp32[kWarps][8*32]; kM1 = 112 (3x3) or
+// 144 (5x5) with 8-row tiles, 64 or 96 with 4-row tiles. Stride 1 only.
 #pragma once
 
 #include <string>
@@ -92,11 +93,21 @@ struct FusedReduceConvTcTile {
   static constexpr int kFrags2PerWarp = kTileH * kGroups2 / kWarps;
   static constexpr int kScratchFloats = 8 * 32;
 
-  __host__ __device__ static constexpr size_t Align(size_t bytes) { return (bytes + 127) / 128 * 128; }
-  __host__ __device__ static constexpr size_t ZBytes(int crp) { return Align(size_t{kM1} * crp * 2); }
-  __host__ __device__ static constexpr size_t AccBytes(int crp) { return Align(size_t{kM1} * crp * sizeof(float)); }
-  __host__ __device__ static constexpr size_t XBytes() { return Align(size_t{kM1} * kCinChunk * 2); }
-  __host__ __device__ static constexpr size_t ScratchBytes() { return size_t{kWarps} * kScratchFloats * sizeof(float); }
+  __host__ __device__ static constexpr size_t Align(size_t bytes) {
+    return (bytes + 127) / 128 * 128;
+  }
+  __host__ __device__ static constexpr size_t ZBytes(int crp) {
+    return Align(size_t{kM1} * crp * 2);
+  }
+  __host__ __device__ static constexpr size_t AccBytes(int crp) {
+    return Align(size_t{kM1} * crp * sizeof(float));
+  }
+  __host__ __device__ static constexpr size_t XBytes() {
+    return Align(size_t{kM1} * kCinChunk * 2);
+  }
+  __host__ __device__ static constexpr size_t ScratchBytes() {
+    return size_t{kWarps} * kScratchFloats * sizeof(float);
+  }
   __host__ __device__ static constexpr size_t SharedBytes(int crp) {
     return ZBytes(crp) + AccBytes(crp) + XBytes() + ScratchBytes();
   }
@@ -228,21 +239,18 @@ __global__ void __launch_bounds__(Tile::kThreads)
   }
 }
 
-// What ships: 3x3 and 5x5 kernels, stride 1, 8x8 tiles, 8 warps, fp16 and bf16.
-template <int kKernel>
-using DefaultFusedReduceConvTcTile = FusedReduceConvTcTile<kKernel>;
+// What ships: 3x3 and 5x5 kernels, stride 1, 8x8 or 4x8 output tiles, 8 warps, fp16 and bf16.
+// A 4-row tile doubles the blocks of a small map (batch 1) at the cost of a larger halo share.
 
-// Dynamic shared memory of one block (bytes), 0 for an unsupported kernel size.
-inline size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& a) {
+// Dynamic shared memory of one block (bytes), 0 for an unsupported kernel size or tile height.
+inline size_t FusedReduceConvTcSharedBytes(const FusedReduceConvAttrs& a, int tile_h = 8) {
   const int crp = RoundUpTo(a.reduce_channels, kTcChannelAlign);
-  switch (a.conv.window.kernel_h) {
-    case 3:
-      return DefaultFusedReduceConvTcTile<3>::SharedBytes(crp);
-    case 5:
-      return DefaultFusedReduceConvTcTile<5>::SharedBytes(crp);
-    default:
-      return 0;
-  }
+  const int k = a.conv.window.kernel_h;
+  if (tile_h == 8 && k == 3) return FusedReduceConvTcTile<3, 8>::SharedBytes(crp);
+  if (tile_h == 8 && k == 5) return FusedReduceConvTcTile<5, 8>::SharedBytes(crp);
+  if (tile_h == 4 && k == 3) return FusedReduceConvTcTile<3, 4>::SharedBytes(crp);
+  if (tile_h == 4 && k == 5) return FusedReduceConvTcTile<5, 4>::SharedBytes(crp);
+  return 0;
 }
 
 // The capability query (planner, tactics, tests): false, and why, for what no kernel takes.
@@ -259,18 +267,23 @@ inline bool SupportsFusedReduceConvTc(const FusedReduceConvAttrs& a, std::string
     return no("negative padding");
   if (a.conv.groups != 1) return no("grouped conv");
   if (a.reduce_channels < 1) return no("reduce_channels < 1");
-  const size_t bytes = FusedReduceConvTcSharedBytes(a);
+  const size_t bytes = FusedReduceConvTcSharedBytes(a, 4);  // the smaller tile
   if (bytes > kTcMaxSharedBytes)
     return no("insufficient shared memory: " + std::to_string(bytes) + " bytes for " +
               std::to_string(a.reduce_channels) + " reduce channels, " +
               std::to_string(kTcMaxSharedBytes) +
-              " available; use the unfused pair or a smaller tile height");
+              " available even with 4-row tiles; use the unfused pair");
   return true;
 }
 
-template <int kKernel, typename T>
+template <int kKernel, int kTileH, typename T>
 void LaunchFusedReduceConvTcTile(FusedReduceConvTcParams<T> p, int n, Stream stream) {
-  using Tile = DefaultFusedReduceConvTcTile<kKernel>;
+  using Tile = FusedReduceConvTcTile<kKernel, kTileH>;
+  if (Tile::SharedBytes(p.reduce_c_padded) > kTcMaxSharedBytes)
+    Fail("FusedReduceConvTc",
+         "insufficient shared memory: " + std::to_string(Tile::SharedBytes(p.reduce_c_padded)) +
+             " bytes for " + std::to_string(p.reduce_c) + " reduce channels with " +
+             std::to_string(kTileH) + "-row tiles; use tile_h 4 or the unfused pair");
   p.tiles_w = static_cast<int>(CeilDiv(p.out_w, Tile::kTileW));
   const int64_t tiles = CeilDiv(p.out_h, Tile::kTileH) * p.tiles_w;
   if (tiles > 0x7fffffff) Fail("FusedReduceConvTc", "output too large for one launch");
@@ -313,8 +326,12 @@ void LaunchFusedReduceConvTcTyped(const FusedReduceConvTcArgs& args, Stream stre
                    reinterpret_cast<uintptr_t>(args.in) % 16 == 0;
   p.activation = a.conv.activation;
   const int n = static_cast<int>(args.in_shape.n);
-  if (w.kernel_h == 3) return LaunchFusedReduceConvTcTile<3, T>(p, n, stream);
-  return LaunchFusedReduceConvTcTile<5, T>(p, n, stream);
+  const bool short_tile = args.tile_h == 4;
+  if (w.kernel_h == 3)
+    return short_tile ? LaunchFusedReduceConvTcTile<3, 4, T>(p, n, stream)
+                      : LaunchFusedReduceConvTcTile<3, 8, T>(p, n, stream);
+  return short_tile ? LaunchFusedReduceConvTcTile<5, 4, T>(p, n, stream)
+                    : LaunchFusedReduceConvTcTile<5, 8, T>(p, n, stream);
 }
 
 // Checks the arguments (incept::Error naming what is wrong) and launches on `stream`.
@@ -355,6 +372,8 @@ inline void LaunchFusedReduceConvTc(const FusedReduceConvTcArgs& args, Stream st
                  std::to_string(args.out_channel_offset + want.c) + ") outside a pixel of " +
                  std::to_string(out_stride) + " channels");
   if (in.n > 65535) Fail(op, "batch > 65535");
+  if (args.tile_h != 0 && args.tile_h != 4 && args.tile_h != 8)
+    Fail(op, "tile_h " + std::to_string(args.tile_h) + " (must be 0, 4 or 8)");
   if (args.element == TcElement::kHalf) return LaunchFusedReduceConvTcTyped<__half>(args, stream);
   return LaunchFusedReduceConvTcTyped<__nv_bfloat16>(args, stream);
 }

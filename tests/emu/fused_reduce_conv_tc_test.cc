@@ -3,6 +3,7 @@
 //   - all 19 GoogLeNet pairs, fp16, batch 1 and 3, at a reduced spatial size that keeps
 //     image borders, partial tiles and tile seams: 7x7 maps at full size, 14x14 and larger
 //     maps cut to 12x12 (batch 1) and 9x9 (batch 3); every channel count is the real one;
+//   - 4-row tiles on three pairs at batch 1 and 3 and an odd shape;
 //   - bf16 on a 3x3 and a 5x5 pair; output channels split across blocks (the reduce
 //     recomputed per chunk); odd shapes: channels not multiples of 16 or 8, non-square map,
 //     no bias / no activation; the output written into an NHWC concat slice (the rest of the
@@ -38,7 +39,7 @@ struct RunResult {
 
 // Runs the emulated kernel into channels [offset, offset + Cout) of a buffer of
 // offset + Cout + extra channels per pixel.
-RunResult RunEmu(const Problem& pr, int cout_per_block, int offset, int extra) {
+RunResult RunEmu(const Problem& pr, int cout_per_block, int offset, int extra, int tile_h) {
   const FusedReduceConvAttrs& a = pr.attrs;
   const auto packed = simt::PackFusedReduceConvTcWeights(pr.element, a, pr.w1.data(), pr.w2.data());
   const tc_testing::AlignedBits w1(packed.reduce_weight), w2(packed.weight);
@@ -59,6 +60,7 @@ RunResult RunEmu(const Problem& pr, int cout_per_block, int offset, int extra) {
   args.out_pixel_stride = stride;
   args.out_channel_offset = offset;
   args.cout_per_block = cout_per_block;
+  args.tile_h = tile_h;
   emu_kernels::FusedReduceConvTcForward(args);
   RunResult r;
   for (int64_t p = 0; p < pixels; ++p)
@@ -73,9 +75,9 @@ RunResult RunEmu(const Problem& pr, int cout_per_block, int offset, int extra) {
 }
 
 void ExpectMatches(const std::string& name, const Problem& pr, int cout_per_block = 0,
-                   int offset = 0, int extra = 0) {
+                   int offset = 0, int extra = 0, int tile_h = 0) {
   const auto start = std::chrono::steady_clock::now();
-  const RunResult got = RunEmu(pr, cout_per_block, offset, extra);
+  const RunResult got = RunEmu(pr, cout_per_block, offset, extra, tile_h);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto e = tc_testing::Compare(got.dense, pr.Reference());
@@ -128,6 +130,21 @@ TEST(FusedReduceConvTc, OutputChannelsSplitAcrossBlocks) {
   ExpectMatches("4e_3x3_cout_per_block_100", pr, 100);  // rounded up to 128
 }
 
+TEST(FusedReduceConvTc, FourRowTiles) {
+  for (const char* name : {"4c_3x3", "4d_5x5", "5b_3x3"})
+    for (const Pair& p : tc_testing::GoogLeNetPairs())
+      if (std::string(p.name) == name)
+        for (int batch : {1, 3}) {
+          const int m = ReducedMap(p.map, batch);
+          const Problem pr(TcElement::kHalf, tc_testing::AttrsOf(p), batch, m, m, 30 + batch);
+          ExpectMatches(std::string(name) + "_tile4_b" + std::to_string(batch), pr,
+                        batch == 1 ? 64 : 0, 4, 4, /*tile_h=*/4);
+        }
+  const FusedReduceConvAttrs a = tc_testing::AttrsOf({"odd", 37, 0, 20, 40, 5});
+  ExpectMatches("cin37_cr20_cout40_tile4", Problem(TcElement::kBFloat16, a, 2, 10, 9, 5), 0, 0, 0,
+                4);
+}
+
 TEST(FusedReduceConvTc, OddChannelCountsAndMaps) {
   // Cin 37 (not a multiple of 8: scalar staging), Cr 20, Cout 40, a 10x9 map, 3x3.
   FusedReduceConvAttrs a = tc_testing::AttrsOf({"odd", 37, 0, 20, 40, 3});
@@ -159,7 +176,10 @@ TEST(FusedReduceConvTc, TheCapabilityQueryNamesWhatIsUnsupported) {
   a = tc_testing::AttrsOf(tc_testing::GoogLeNetPairs()[1]);
   EXPECT_EQ(emu_kernels::FusedReduceConvTcSharedBytes(a),
             112u * 96u * 2u + 112u * 96u * 4u + 112u * 32u * 2u + 8u * 256u * 4u);
-  a.reduce_channels = 400;  // too much shared memory: refused, naming what to change
+  // 4-row tiles: a 6x10 halo, 64 rows.
+  EXPECT_EQ(emu_kernels::FusedReduceConvTcSharedBytes(a, 4),
+            64u * 96u * 2u + 64u * 96u * 4u + 64u * 32u * 2u + 8u * 256u * 4u);
+  a.reduce_channels = 700;  // too much shared memory even with 4-row tiles: refused
   EXPECT_FALSE(emu_kernels::SupportsFusedReduceConvTc(a, &why));
   EXPECT_NE(why.find("insufficient shared memory"), std::string::npos) << why;
 }
@@ -200,6 +220,9 @@ TEST(FusedReduceConvTc, RejectsBadArgumentsWithAnError) {
   bad = args;
   bad.weight = w2.data() + 1;
   EXPECT_NE(message(bad).find("32-byte aligned"), std::string::npos) << message(bad);
+  bad = args;
+  bad.tile_h = 6;
+  EXPECT_NE(message(bad).find("tile_h 6"), std::string::npos) << message(bad);
   bad = args;
   bad.attrs.in_channels = 100;
   EXPECT_NE(message(bad).find("in_channels"), std::string::npos) << message(bad);
