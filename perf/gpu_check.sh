@@ -22,6 +22,8 @@
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
+#   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
+#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
 #   8. a short table, printed last (also $OUT/summary.md)
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
@@ -37,6 +39,7 @@ if [[ ${1:-} == --pack ]]; then
   cp "$src/host/incept" "$dest/host/"
   cp "$src"/tests/test_cuda_*_test "$dest/tests/" 2>/dev/null
   cp "$src/CMakeCache.txt" "$dest/" 2>/dev/null
+  mkdir -p "$dest/cuda" && cp "$src/cuda/incept_fused_pairs_bench" "$dest/cuda/" 2>/dev/null
   echo "gpu_check: packed $(ls "$dest/tests" | wc -l) test executables and the CLI into $dest ($(du -sh "$dest" | cut -f1))"
   exit 0
 fi
@@ -375,6 +378,17 @@ timeout 300 "${PY:-python3}" perf/inception_v3_vs_pytorch.py "$OUT/bench_incepti
   "$OUT/pytorch_inception_v3.json" >"$OUT/inception_v3.md" 2>>"$CHECKS" ||
   say "Inception-v3 PyTorch benchmark failed (see checks.log)"
 
+# ---- 7c. the fused reduce conv (tensor cores) vs cuDNN's two convs, per GoogLeNet pair ------
+PAIRS_BENCH=$BUILD/cuda/incept_fused_pairs_bench
+if [[ -x $PAIRS_BENCH ]]; then
+  say "fused pairs: incept_fused_pairs_bench --batch 1,8,64 --precision fp16 (table: $OUT/fused_pairs.txt)"
+  echo "===== fused pairs bench" >>"$CHECKS"
+  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 >"$OUT/fused_pairs.txt" 2>>"$CHECKS" || STATUS=1
+  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 --json >"$OUT/fused_pairs.json" 2>>"$CHECKS" || STATUS=1
+else
+  say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
+fi
+
 # ---- 8. the table, last -------------------------------------------------------------------------
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
@@ -430,4 +444,5 @@ for batch in (1, 8, 64):
 print()
 EOF
 cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
+[[ -s $OUT/fused_pairs.txt ]] && { echo; echo "fused reduce conv vs cuDNN pair (fp16):"; tail -n 6 "$OUT/fused_pairs.txt"; } | tee -a "$OUT/summary.md"
 exit $STATUS
