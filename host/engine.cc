@@ -5,6 +5,7 @@
 
 #include "graph/error.h"
 #include "graph/planner/memory_plan.h"
+#include "graph/planner/precision_policy.h"
 #include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
@@ -60,6 +61,7 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     if (has_cuda) {
       std::unique_ptr<Backend> cuda = CreateBackend("cuda");
       fallback_reason_ = cuda->Unavailable();
+      if (fallback_reason_.empty()) fallback_reason_ = cuda->CannotRun(options_.precision);
       if (fallback_reason_.empty()) wanted = "cuda";
     } else {
       fallback_reason_ = "this build has no CUDA backend";
@@ -69,6 +71,9 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (std::string why = backend_->Unavailable(); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run here: " + why);
   backend_name_ = wanted;
+  if (std::string why = backend_->CannotRun(options_.precision); !why.empty())
+    throw Error("backend \"" + wanted + "\" cannot run precision " +
+                PrecisionName(options_.precision) + ": " + why);
 
   if (options_.optimize) {
     OptimizeOptions passes;
@@ -98,6 +103,8 @@ const Engine::Prepared& Engine::Prepare(const Shape& input_shape) {
   prepared->graph = graph_;
   InferShapes(prepared->graph, input_shape);
   prepared->plan = MakePlan(prepared->graph, options_.streams);
+  if (options_.precision != Precision::kFp32)
+    PlanMemoryForPrecision(prepared->graph, prepared->plan, options_.precision);
   prepared->executable = backend_->Compile(prepared->graph, weights_, prepared->plan);
   return *(prepared_[key] = std::move(prepared));
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "graph/backend.h"
+#include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/passes/passes.h"
 #include "graph/planner/plan.h"
@@ -33,6 +34,10 @@ struct EngineOptions {
   // Fuse each 1x1 reduce into its KxK conv; unset: the backend's preference
   // (Backend::PrefersReduceFusion).
   std::optional<bool> fuse_reduce = std::nullopt;
+  // Element types of the plan and math of the convs and the FC (graph/planner/
+  // precision_policy.h); the input and the outputs stay fp32. The host backend rounds like
+  // the device under fp16 and bf16 (host_backend.h) and computes tf32 in fp32.
+  Precision precision = Precision::kFp32;
 };
 
 // Schedules `graph` (shapes inferred) on at most `streams` streams, plans its fp32 memory

@@ -9,6 +9,7 @@
 
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -74,6 +75,8 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
+  std::string precision = "fp32";
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -83,6 +86,7 @@ int RunBench(const Args& args) {
   ours.optimize = !no_optimize;
   ours.streams = streams;
   if (no_fuse_reduce) ours.fuse_reduce = false;
+  ours.precision = ParsePrecision(precision);
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
   EngineOptions unfused_single_stream;
   unfused_single_stream.backend = backend;

@@ -12,6 +12,7 @@
 #include "graph/op_registry.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -40,6 +41,8 @@ int RunProfile(const Args& args) {
   app.add_option("--top", top, "rows in the table (slowest nodes)")->check(CLI::Range(1, 100000));
   app.add_option("--trace", trace, "write a Chrome trace (JSON) of the last run");
   app.add_flag("--json", json_out, "print JSON: per-node median microseconds");
+  std::string precision = "fp32";
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -47,6 +50,7 @@ int RunProfile(const Args& args) {
   EngineOptions options;
   options.backend = backend;
   options.streams = streams;
+  options.precision = ParsePrecision(precision);
   Engine engine(std::move(m.graph), std::move(m.weights), options);
   PrintEngineNotes(engine);
   const Graph& graph =
