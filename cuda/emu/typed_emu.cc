@@ -1,0 +1,20 @@
+// The kernels templated on element type and layout (pool, convert) through the emulator.
+#include "cuda/emu/typed_emu.h"
+
+#include "cuda/kernels/convert_kernel.cuh"
+#include "cuda/kernels/pool_kernel.cuh"
+
+namespace incept {
+namespace emu_kernels {
+
+void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
+                 const simt::AnyTensorRef& out) {
+  simt::LaunchPool(max ? simt::PoolMode::kMax : simt::PoolMode::kAvg, in, attrs, out, nullptr);
+}
+
+void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {
+  simt::LaunchConvert(in, out, nullptr);
+}
+
+}  // namespace emu_kernels
+}  // namespace incept

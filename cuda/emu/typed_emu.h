@@ -1,0 +1,17 @@
+// The kernels templated on element type and layout, run on the CPU through the emulator
+// (the same sources as the CUDA entry points cuda/pool.cuh and cuda/convert.cuh). 16-bit
+// data is passed as its bits (uint16_t arrays; graph/float16.h converts).
+#pragma once
+
+#include "cuda/kernels/any_tensor_ref.h"
+#include "graph/op.h"
+
+namespace incept {
+namespace emu_kernels {
+
+void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
+                 const simt::AnyTensorRef& out);
+void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out);
+
+}  // namespace emu_kernels
+}  // namespace incept
