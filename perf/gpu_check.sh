@@ -18,6 +18,9 @@
 #   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
+#   7b. precisions: ours fp32/tf32/fp16/bf16 at batch 1,8,64,256; PyTorch eager fp32, fp16
+#      channels_last + CUDA graph, torch.compile max-autotune (capped per batch by
+#      $INCEPT_COMPILE_CAP_S, default 120 s); cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py)
 #   8. a short table, printed last (also $OUT/summary.md)
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
@@ -310,6 +313,23 @@ EOF
   [[ $? == 0 ]] || say "PyTorch benchmark failed (see checks.log)"
 fi
 
+# ---- 7b. precisions (docs/precision.md): ours per precision x batch, PyTorch's three
+# baselines at the same batches (torch.compile capped per batch), the cuBLAS fp16 GEMM
+# ceiling; the table goes to $OUT/precision.md and is printed after the summary.
+say "precisions: incept bench --precision fp32|tf32|fp16|bf16 --batch 1,8,64,256; PyTorch baselines"
+echo "===== precisions" >>"$CHECKS"
+for p in fp32 tf32 fp16 bf16; do
+  timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --precision $p \
+    --batch 1,8,64,256 --json --warmup 5 --iterations 20 >"$OUT/bench_$p.json" 2>"$OUT/bench_$p.err" \
+    || { say "incept bench --precision $p: $(tail -1 "$OUT/bench_$p.err")"; rm -f "$OUT/bench_$p.json"; }
+done
+if [[ -n $PY ]]; then
+  timeout 900 "$PY" perf/precision_baselines.py torch "$OUT/torch_precision.json" \
+    --batches 1,8,64,256 --compile-cap-s "${INCEPT_COMPILE_CAP_S:-120}" 2>>"$CHECKS" \
+    || say "PyTorch precision baselines failed or timed out (see checks.log)"
+  "$PY" perf/precision_baselines.py table "$OUT" >"$OUT/precision.md" 2>>"$CHECKS"
+fi
+
 # ---- 8. the table, last -------------------------------------------------------------------------
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
@@ -359,4 +379,5 @@ for batch in (1, 8, 64):
               + (" (target >= 1.7x)" if batch == 1 else ""), end="")
 print()
 EOF
+[[ -s $OUT/precision.md ]] && tee -a "$OUT/summary.md" <"$OUT/precision.md"
 exit $STATUS
