@@ -10,5 +10,10 @@ void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
   simt::LaunchConvert(in, out, stream);
 }
 
+void ChannelAffineForward(const simt::AnyTensorRef& in, const float* scale, const float* shift,
+                          const simt::AnyTensorRef& out, cudaStream_t stream) {
+  simt::LaunchChannelAffine(in, scale, shift, out, stream);
+}
+
 }  // namespace cuda
 }  // namespace incept

@@ -12,6 +12,10 @@ namespace cuda {
 
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
                     cudaStream_t stream);
+// ChannelAffine (transform_input) converting on the way: out = in * scale[c] + shift[c] in
+// fp32, any input and output types and layouts; scale and shift are C device floats.
+void ChannelAffineForward(const simt::AnyTensorRef& in, const float* scale, const float* shift,
+                          const simt::AnyTensorRef& out, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace incept

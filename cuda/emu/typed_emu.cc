@@ -12,6 +12,14 @@ void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
   simt::LaunchPool(max ? simt::PoolMode::kMax : simt::PoolMode::kAvg, in, attrs, out, nullptr);
 }
 
+void ChannelAffineForward(const simt::AnyTensorRef& in, const ChannelAffineAttrs& attrs,
+                          const simt::AnyTensorRef& out) {
+  if (attrs.scale.size() != static_cast<size_t>(in.shape.c) ||
+      attrs.shift.size() != static_cast<size_t>(in.shape.c))
+    simt::Fail("ChannelAffine", "scale and shift need one value per channel");
+  simt::LaunchChannelAffine(in, attrs.scale.data(), attrs.shift.data(), out, nullptr);
+}
+
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {
   simt::LaunchConvert(in, out, nullptr);
 }

@@ -131,6 +131,33 @@ TEST_P(TypedKernels, ConvertFromFp32NchwAndBack) {
   EXPECT_TRUE(back.OutsideUntouched());
 }
 
+// transform_input as the first kernel: fp32 NCHW in, the type and layout of the plan out.
+TEST_P(TypedKernels, ChannelAffineConvertsOnTheWay) {
+  const auto [type, layout] = GetParam();
+  const Shape shape{3, 3, 5, 6};
+  TypedSlice source(shape, ElementType::kF32, Layout::kNCHW);
+  FillRandom(source, 31);
+  ChannelAffineAttrs attrs;
+  attrs.scale = {0.458f / 0.5f, 0.448f / 0.5f, 0.450f / 0.5f};
+  attrs.shift = {(0.485f - 0.5f) / 0.5f, (0.456f - 0.5f) / 0.5f, (0.406f - 0.5f) / 0.5f};
+  TypedSlice out(shape, type, layout, 1, 2);
+  emu_kernels::ChannelAffineForward(source.ref(), attrs, out.ref());
+  for (int64_t n = 0; n < shape.n; ++n)
+    for (int64_t c = 0; c < shape.c; ++c)
+      for (int64_t y = 0; y < shape.h; ++y)
+        for (int64_t x = 0; x < shape.w; ++x) {
+          const double want =
+              static_cast<double>(source.Get(n, c, y, x)) * attrs.scale[c] + attrs.shift[c];
+          // fp32 multiply-add (two roundings of at most 2^-24 * 4) then one rounding to T.
+          ASSERT_LE(std::fabs(out.Get(n, c, y, x) - RoundTo(type, static_cast<float>(want))),
+                    Ulp(type, want) + 8 * 0x1p-24)
+              << n << "," << c << "," << y << "," << x;
+        }
+  EXPECT_TRUE(out.OutsideUntouched());
+  EXPECT_THROW(emu_kernels::ChannelAffineForward(source.ref(), ChannelAffineAttrs{}, out.ref()),
+               Error);
+}
+
 TEST(TypedKernelChecks, MismatchedFormatsAreErrors) {
   TypedSlice in({1, 2, 4, 4}, ElementType::kF16, Layout::kNHWC);
   TypedSlice out({1, 2, 2, 2}, ElementType::kF16, Layout::kNCHW);
