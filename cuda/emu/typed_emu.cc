@@ -1,6 +1,7 @@
 // The kernels templated on element type and layout (pool, convert) through the emulator.
 #include "cuda/emu/typed_emu.h"
 
+#include "cuda/kernels/adaptive_avg_pool_kernel.cuh"
 #include "cuda/kernels/convert_kernel.cuh"
 #include "cuda/kernels/pool_kernel.cuh"
 
@@ -18,6 +19,10 @@ void ChannelAffineForward(const simt::AnyTensorRef& in, const ChannelAffineAttrs
       attrs.shift.size() != static_cast<size_t>(in.shape.c))
     simt::Fail("ChannelAffine", "scale and shift need one value per channel");
   simt::LaunchChannelAffine(in, attrs.scale.data(), attrs.shift.data(), out, nullptr);
+}
+
+void AdaptiveAvgPoolForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {
+  simt::LaunchAdaptiveAvgPool(in, out, nullptr);
 }
 
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {

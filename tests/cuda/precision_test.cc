@@ -9,6 +9,7 @@
 #include <numeric>
 #include <set>
 
+#include "cuda/adaptive_avg_pool.cuh"
 #include "cuda/convert.cuh"
 #include "cuda/emu/typed_emu.h"
 #include "cuda/pool.cuh"
@@ -58,6 +59,15 @@ TEST_P(TypedKernelsOnDevice, PoolAndConvertEqualTheEmulator) {
     DeviceTyped d_in(in), d_out(got);
     cuda::PoolForward(max, d_in.ref(), attrs, d_out.ref(), nullptr);
     EXPECT_EQ(d_out.buffer.Download(), want.bytes) << (max ? "max" : "avg");
+  }
+  {
+    TypedSlice in({2, 16, 7, 7}, type, layout, 2, 1);
+    FillRandom(in, 43);
+    TypedSlice want({2, 16, 1, 1}, type, layout, 1, 3), got = want;
+    emu_kernels::AdaptiveAvgPoolForward(in.ref(), want.ref());
+    DeviceTyped d_in(in), d_out(got);
+    cuda::AdaptiveAvgPoolForward(d_in.ref(), d_out.ref(), nullptr);
+    EXPECT_EQ(d_out.buffer.Download(), want.bytes) << "adaptive avg pool";
   }
   TypedSlice source({3, 5, 9, 7}, ElementType::kF32, Layout::kNCHW);
   FillRandom(source, 29);

@@ -131,6 +131,35 @@ TEST_P(TypedKernels, ConvertFromFp32NchwAndBack) {
   EXPECT_TRUE(back.OutsideUntouched());
 }
 
+// PyTorch's bins: [floor(o * H / OH), ceil((o + 1) * H / OH)); GoogLeNet's 7x7 -> 1x1 and
+// uneven bins (7x5 -> 3x2).
+TEST_P(TypedKernels, AdaptiveAvgPoolMatchesTheRoundingReference) {
+  const auto [type, layout] = GetParam();
+  for (const auto& [in_shape, oh, ow] :
+       {std::tuple<Shape, int64_t, int64_t>{{2, 16, 7, 7}, 1, 1}, {{3, 5, 7, 5}, 3, 2}}) {
+    TypedSlice in(in_shape, type, layout, 2, 1);
+    FillRandom(in, 41);
+    TypedSlice out({in_shape.n, in_shape.c, oh, ow}, type, layout, 1, 3);
+    emu_kernels::AdaptiveAvgPoolForward(in.ref(), out.ref());
+    for (int64_t n = 0; n < in_shape.n; ++n)
+      for (int64_t c = 0; c < in_shape.c; ++c)
+        for (int64_t oy = 0; oy < oh; ++oy)
+          for (int64_t ox = 0; ox < ow; ++ox) {
+            const int64_t y0 = oy * in_shape.h / oh, y1 = ((oy + 1) * in_shape.h + oh - 1) / oh;
+            const int64_t x0 = ox * in_shape.w / ow, x1 = ((ox + 1) * in_shape.w + ow - 1) / ow;
+            double sum = 0;
+            for (int64_t y = y0; y < y1; ++y)
+              for (int64_t x = x0; x < x1; ++x) sum += in.Get(n, c, y, x);
+            const double want = sum / ((y1 - y0) * (x1 - x0));
+            // As for AvgPool: fp32 sum (49 values of |v| <= 3) vs double, then one rounding.
+            ASSERT_LE(std::fabs(out.Get(n, c, oy, ox) - RoundTo(type, static_cast<float>(want))),
+                      Ulp(type, want) + 49 * 3 * 0x1p-24)
+                << n << "," << c << "," << oy << "," << ox;
+          }
+    EXPECT_TRUE(out.OutsideUntouched());
+  }
+}
+
 // transform_input as the first kernel: fp32 NCHW in, the type and layout of the plan out.
 TEST_P(TypedKernels, ChannelAffineConvertsOnTheWay) {
   const auto [type, layout] = GetParam();
