@@ -3,6 +3,7 @@
 
 #include "cuda/kernels/adaptive_avg_pool_kernel.cuh"
 #include "cuda/kernels/convert_kernel.cuh"
+#include "cuda/kernels/lrn_kernel.cuh"
 #include "cuda/kernels/pool_kernel.cuh"
 
 namespace incept {
@@ -23,6 +24,11 @@ void ChannelAffineForward(const simt::AnyTensorRef& in, const ChannelAffineAttrs
 
 void AdaptiveAvgPoolForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {
   simt::LaunchAdaptiveAvgPool(in, out, nullptr);
+}
+
+void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs,
+                const simt::AnyTensorRef& out) {
+  simt::LaunchLrn(in, attrs, out, nullptr);
 }
 
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {

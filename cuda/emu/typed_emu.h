@@ -12,6 +12,7 @@ namespace emu_kernels {
 void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
                  const simt::AnyTensorRef& out);
 void AdaptiveAvgPoolForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out);
+void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs, const simt::AnyTensorRef& out);
 // out = in * scale[c] + shift[c], any types and layouts (the plan's first kernel).
 void ChannelAffineForward(const simt::AnyTensorRef& in, const ChannelAffineAttrs& attrs,
                           const simt::AnyTensorRef& out);

@@ -12,6 +12,7 @@
 #include "cuda/adaptive_avg_pool.cuh"
 #include "cuda/convert.cuh"
 #include "cuda/emu/typed_emu.h"
+#include "cuda/lrn.cuh"
 #include "cuda/pool.cuh"
 #include "tests/cuda/backend_test_util.h"
 #include "tests/emu/typed_test_util.h"

@@ -160,6 +160,39 @@ TEST_P(TypedKernels, AdaptiveAvgPoolMatchesTheRoundingReference) {
   }
 }
 
+// Caffe's LRN (size 5, alpha 1e-4, beta 0.75, k 1) and an even size at the channel borders.
+TEST_P(TypedKernels, LrnMatchesTheRoundingReference) {
+  const auto [type, layout] = GetParam();
+  for (int size : {5, 4}) {
+    const Shape shape{3, 7, 5, 4};
+    TypedSlice in(shape, type, layout, 1, 2);
+    FillRandom(in, 47);
+    TypedSlice out(shape, type, layout, 2, 1);
+    LrnAttrs attrs;
+    attrs.size = size;
+    attrs.alpha = 0.5f;  // large, so that the normalisation matters at |x| <= 3
+    attrs.beta = 0.75f;
+    attrs.k = 1.0f;
+    emu_kernels::LrnForward(in.ref(), attrs, out.ref());
+    for (int64_t n = 0; n < shape.n; ++n)
+      for (int64_t c = 0; c < shape.c; ++c)
+        for (int64_t y = 0; y < shape.h; ++y)
+          for (int64_t x = 0; x < shape.w; ++x) {
+            double sum_sq = 0;
+            for (int64_t j = std::max<int64_t>(c - (size - 1) / 2, 0);
+                 j < std::min<int64_t>(c + size / 2 + 1, shape.c); ++j)
+              sum_sq += double(in.Get(n, j, y, x)) * in.Get(n, j, y, x);
+            const double want =
+                in.Get(n, c, y, x) * std::pow(attrs.k + attrs.alpha / size * sum_sq, -attrs.beta);
+            // fp32 squares, sums and powf: a few units of fp32 (|y| <= 3), then one rounding.
+            ASSERT_LE(std::fabs(out.Get(n, c, y, x) - RoundTo(type, static_cast<float>(want))),
+                      Ulp(type, want) + 64 * 0x1p-24)
+                << n << "," << c << "," << y << "," << x;
+          }
+    EXPECT_TRUE(out.OutsideUntouched());
+  }
+}
+
 // transform_input as the first kernel: fp32 NCHW in, the type and layout of the plan out.
 TEST_P(TypedKernels, ChannelAffineConvertsOnTheWay) {
   const auto [type, layout] = GetParam();
