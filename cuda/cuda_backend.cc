@@ -25,6 +25,36 @@ std::string CudaBackend::Unavailable() const {
   return "";
 }
 
+std::string CudaBackend::CannotRun(Precision precision) const {
+  if (precision == Precision::kFp32) return "";
+  int device = 0, major = 0, minor = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return "cannot read the device's compute capability";
+  }
+  const std::string name = PrecisionName(precision);
+  const std::string capability = std::to_string(major) + "." + std::to_string(minor);
+  if ((precision == Precision::kTf32 || precision == Precision::kBf16) && major < 8)
+    return name + " needs compute capability 8.0 or newer; device " + std::to_string(device) +
+           " has " + capability;
+  if (IsReduced(precision))
+    return name + " kernels are not bound in the cuda backend yet (run --backend host for the " +
+           "rounding reference, or --precision fp32 or tf32 on the GPU)";
+  return "";
+}
+
+namespace {
+
+// The context options a plan asks for: tensor-op math under tf32.
+ContextOptions OptionsForPlan(ContextOptions options, const Plan& plan) {
+  if (plan.precision == Precision::kTf32) options.math = ConvMath::kTf32;
+  return options;
+}
+
+}  // namespace
+
 std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights) {
   const uint64_t fingerprint = WeightsFingerprint(weights);
   int device = 0;
@@ -37,7 +67,8 @@ std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weight
 
 std::unique_ptr<CudaContext> CudaBackend::CreateContext(
     const Graph& graph, const Plan& plan, std::shared_ptr<const DeviceWeights> weights) const {
-  return std::make_unique<CudaContext>(graph, plan, std::move(weights), options_);
+  return std::make_unique<CudaContext>(graph, plan, std::move(weights),
+                                       OptionsForPlan(options_, plan));
 }
 
 // Tactic selection over the whole plan: cuDNN's heuristic algorithms, or each conv's
@@ -49,7 +80,7 @@ std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const Weigh
   std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
   if (!options_.keep_faster_algorithm_choice) return CreateContext(graph, plan, device_weights);
   constexpr int kReplays = 10;
-  ContextOptions heuristic = options_, timed = options_;
+  ContextOptions heuristic = OptionsForPlan(options_, plan), timed = heuristic;
   heuristic.conv_algorithms_by_timing = false;
   timed.conv_algorithms_by_timing = true;
   auto best = std::make_unique<CudaContext>(graph, plan, device_weights, heuristic);

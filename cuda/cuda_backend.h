@@ -41,7 +41,12 @@ class CudaBackend : public Backend {
   // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
   // Tactic selection will decide per layer once the kernel is tuned.
   bool PrefersReduceFusion() const override { return false; }
+  // fp32 everywhere; tf32 and bf16 need compute capability 8.0 (tensor-op TF32 and bf16
+  // math; below it cuDNN would quietly compute fp32 or fail); fp16 and bf16 plans are not
+  // bound to kernels yet (graph/planner/precision_policy.h describes what they will run).
+  std::string CannotRun(Precision precision) const override;
   // Uploads `weights` unless the last upload had the same content, then builds a context.
+  // plan.precision tf32 selects tensor-op math (ConvMath::kTf32) for the convs and the FC.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
   // cuBLAS SGEMM and a device copy on the current device (cuda/ceiling_probe.h).

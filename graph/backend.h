@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/planner/plan.h"
 #include "graph/tensor.h"
@@ -73,6 +74,12 @@ class Backend {
   // Whether the graph passes should fuse each 1x1 reduce conv into its KxK conv for this
   // backend by default (until tactic selection decides per layer and batch by timing).
   virtual bool PrefersReduceFusion() const { return true; }
+  // Why this backend cannot run `precision` here (e.g. "bf16 needs compute capability 8.0,
+  // the device has 7.5"), or "" if it can.
+  virtual std::string CannotRun(Precision precision) const {
+    (void)precision;
+    return "";
+  }
   // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
   // Thread-safe: the Engine compiles executables for several callers at once. The result
   // may keep pointers into `weights` (they outlive it) but not into `graph` or `plan`.

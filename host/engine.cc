@@ -53,6 +53,7 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     if (has_cuda) {
       std::unique_ptr<Backend> cuda = CreateBackend("cuda");
       fallback_reason_ = cuda->Unavailable();
+      if (fallback_reason_.empty()) fallback_reason_ = cuda->CannotRun(options_.precision);
       if (fallback_reason_.empty()) wanted = "cuda";
     } else {
       fallback_reason_ = "this build has no CUDA backend";
@@ -62,6 +63,9 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (std::string why = backend_->Unavailable(); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run here: " + why);
   backend_name_ = wanted;
+  if (std::string why = backend_->CannotRun(options_.precision); !why.empty())
+    throw Error("backend \"" + wanted + "\" cannot run precision " +
+                PrecisionName(options_.precision) + ": " + why);
 
   if (options_.optimize) {
     OptimizeOptions passes;
@@ -115,7 +119,7 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     auto prepared = std::make_unique<Prepared>();
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
-    prepared->plan = MakePlan(prepared->graph, options_.streams);
+    prepared->plan = MakePlan(prepared->graph, options_.streams, options_.precision);
     slot->prepared = std::move(prepared);
   }
   return *slot;

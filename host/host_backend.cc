@@ -7,6 +7,9 @@
 #include <limits>
 
 #include "graph/error.h"
+#include "graph/float16.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/precision_policy.h"
 #include "graph/planner/views.h"
 #include "host/host_ceilings.h"
 #include "host/host_ops.h"
@@ -14,12 +17,48 @@
 namespace incept {
 namespace {
 
+// The plan the host executes. An fp32 plan as it is. A plan with per-value formats (fp16,
+// bf16) keeps its schedule and gets an fp32 NCHW memory plan: the host's arena holds every
+// value as fp32, rounded to its planned type after the node writing it (the rounding mode).
+Plan HostExecutionPlan(const Graph& graph, const Plan& plan) {
+  if (plan.values.size() != graph.nodes.size() ||
+      (plan.bytes_per_element != 4 && plan.bytes_per_element != 0))
+    throw Error("host backend: the plan has no fp32 or per-value memory plan for this graph");
+  if (plan.bytes_per_element == 4) return plan;
+  Plan fp32 = plan;
+  std::vector<int64_t> workspaces;
+  for (const WorkspacePlacement& w : plan.workspaces) workspaces.push_back(w.bytes);
+  PlanMemory(graph, fp32, 4, plan.alignment, workspaces);
+  fp32.precision = plan.precision;
+  CheckNoOverlap(graph, fp32);
+  return fp32;
+}
+
+using RoundFn = float (*)(float);
+
+// fp32 -> the nearest value of `type` (round to nearest even), as an fp32; null for fp32.
+RoundFn RounderFor(ElementType type) {
+  switch (type) {
+    case ElementType::kF32:
+      return nullptr;
+    case ElementType::kF16:
+      return RoundToHalf;
+    case ElementType::kBF16:
+      return RoundToBFloat16;
+  }
+  return nullptr;
+}
+
 class HostExecutable : public Executable {
  public:
   HostExecutable(const Graph& graph, const WeightMap& weights, const Plan& plan)
-      : graph_(graph), plan_(plan), views_(AnalyzeViews(graph)) {
-    if (plan_.values.size() != graph_.nodes.size() || plan_.bytes_per_element != 4)
-      throw Error("host backend: the plan has no fp32 memory plan for this graph");
+      : graph_(graph), plan_(HostExecutionPlan(graph, plan)), views_(AnalyzeViews(graph)) {
+    // Rounding mode: each value rounded to its planned type; the weights of the tensor-core
+    // ops rounded once to the storage type (BatchNorm already folded in fp32).
+    const RoundFn weight_rounder = RounderFor(StorageType(plan.precision));
+    for (size_t i = 0; i < graph_.nodes.size(); ++i)
+      output_rounder_.push_back(plan.bytes_per_element == 0 ? RounderFor(plan.values[i].format.type)
+                                                            : nullptr);
     for (const Node& node : graph_.nodes) {
       NodeParams params;
       for (const auto& [role, tensor] : node.params) {
@@ -28,6 +67,12 @@ class HostExecutable : public Executable {
           throw Error("host backend: node \"" + node.name + "\": tensor \"" + tensor +
                       "\" is not in the weights");
         params[role] = &it->second;
+        if (weight_rounder && WeightsInStorageType(node.op)) {
+          auto [rounded, fresh] = rounded_weights_.try_emplace(tensor, it->second);
+          if (fresh)
+            for (float& x : rounded->second.data) x = weight_rounder(x);
+          params[role] = &rounded->second;
+        }
       }
       params_.push_back(std::move(params));
     }
@@ -66,6 +111,7 @@ class HostExecutable : public Executable {
       for (int p : views_.inputs[step.node]) in.push_back(View(p));
       const auto start = std::chrono::steady_clock::now();
       RunHostNode(node, in, params_[step.node], View(step.node));
+      if (RoundFn round = output_rounder_[step.node]) Round(View(step.node), round);
       if (options.timings) {
         using Us = std::chrono::duration<double, std::micro>;
         const auto end = std::chrono::steady_clock::now();
@@ -135,6 +181,15 @@ class HostExecutable : public Executable {
     }
   }
 
+  // Rounds every element of a value (each image's C*H*W elements are contiguous, a slice's
+  // too).
+  static void Round(const TensorView& v, RoundFn round) {
+    for (int64_t n = 0; n < v.shape.n; ++n) {
+      float* image = v.image(n);
+      for (int64_t i = 0; i < v.shape.per_image(); ++i) image[i] = round(image[i]);
+    }
+  }
+
   void Poison(int root) {
     const ValuePlacement& v = plan_.values[root];
     std::fill_n(arena_.data() + v.offset / 4, v.bytes / 4, Nan());
@@ -144,6 +199,8 @@ class HostExecutable : public Executable {
   const Plan plan_;
   const GraphViews views_;
   std::vector<NodeParams> params_;
+  WeightMap rounded_weights_;            // the rounding mode's copies of tensor-core weights
+  std::vector<RoundFn> output_rounder_;  // per node; null: fp32, no rounding
   std::vector<float> arena_;
   std::vector<std::vector<int>> dies_after_;
 };

@@ -24,6 +24,9 @@
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
 #   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
 #       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
+#   7d. precisions: ours fp32/tf32/fp16/bf16 at batch 1,8,64,256; PyTorch eager fp32, fp16
+#      channels_last + CUDA graph, torch.compile max-autotune (capped per batch by
+#      $INCEPT_COMPILE_CAP_S, default 120 s); cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py)
 #   8. a short table, printed last (also $OUT/summary.md)
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
@@ -389,6 +392,23 @@ else
   say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
 fi
 
+# ---- 7d. precisions (docs/precision.md): ours per precision x batch, PyTorch's three
+# baselines at the same batches (torch.compile capped per batch), the cuBLAS fp16 GEMM
+# ceiling; the table goes to $OUT/precision.md and is printed after the summary.
+say "precisions: incept bench --precision fp32|tf32|fp16|bf16 --batch 1,8,64,256; PyTorch baselines"
+echo "===== precisions" >>"$CHECKS"
+for p in fp32 tf32 fp16 bf16; do
+  timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --precision $p \
+    --batch 1,8,64,256 --json --warmup 5 --iterations 20 >"$OUT/bench_$p.json" 2>"$OUT/bench_$p.err" \
+    || { say "incept bench --precision $p: $(tail -1 "$OUT/bench_$p.err")"; rm -f "$OUT/bench_$p.json"; }
+done
+if [[ -n $PY ]]; then
+  timeout 900 "$PY" perf/precision_baselines.py torch "$OUT/torch_precision.json" \
+    --batches 1,8,64,256 --compile-cap-s "${INCEPT_COMPILE_CAP_S:-120}" 2>>"$CHECKS" \
+    || say "PyTorch precision baselines failed or timed out (see checks.log)"
+  "$PY" perf/precision_baselines.py table "$OUT" >"$OUT/precision.md" 2>>"$CHECKS"
+fi
+
 # ---- 8. the table, last -------------------------------------------------------------------------
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
@@ -445,4 +465,5 @@ print()
 EOF
 cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
 [[ -s $OUT/fused_pairs.txt ]] && { echo; echo "fused reduce conv vs cuDNN pair (fp16):"; tail -n 6 "$OUT/fused_pairs.txt"; } | tee -a "$OUT/summary.md"
+[[ -s $OUT/precision.md ]] && tee -a "$OUT/summary.md" <"$OUT/precision.md"
 exit $STATUS

@@ -54,13 +54,16 @@ std::string MemoryPlanToSvg(const Graph& graph, const Plan& plan) {
   const double width = 2 * kMargin + columns * kColumnWidth;
   const double height = 2 * kMargin + kPlotHeight;
   const double scale = kPlotHeight / static_cast<double>(std::max<int64_t>(1, plan.arena_bytes));
+  const bool per_value_formats = plan.bytes_per_element == 0;  // precision_policy.h
 
   std::ostringstream out;
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" font-family=\"Helvetica\" font-size=\"11\">\n";
   out << "<text x=\"" << kMargin << "\" y=\"" << kMargin / 2 << "\">" << XmlEscape(graph.name)
       << ": arena " << plan.arena_bytes << " B, lower bound " << plan.lower_bound_bytes
-      << " B, naive " << plan.naive_bytes << " B, " << plan.num_streams << " streams</text>\n";
+      << " B, naive " << plan.naive_bytes << " B, " << plan.num_streams << " streams";
+  if (per_value_formats) out << ", precision " << PrecisionName(plan.precision);
+  out << "</text>\n";
 
   auto rect = [&](int first, int last, int64_t offset, int64_t bytes, const char* fill,
                   const char* extra, const std::string& title) {
@@ -89,6 +92,7 @@ std::string MemoryPlanToSvg(const Graph& graph, const Plan& plan) {
       std::ostringstream title;
       title << graph.nodes[v].name << ": " << ValueKindName(p.kind);
       if (p.kind != ValueKind::kBuffer) title << " of " << graph.nodes[p.root].name;
+      if (per_value_formats) title << ", " << ValueFormatName(p.format);
       title << ", bytes [" << p.offset << ", " << p.offset + p.bytes << "), steps " << first << "-"
             << last;
       rect(first, last, p.offset, p.bytes, StreamColor(stream),

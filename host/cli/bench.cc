@@ -11,6 +11,7 @@
 #include "host/cli/bench_throughput.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -91,6 +92,8 @@ int RunBench(const Args& args) {
       ->check(CLI::Range(1, 64));
   app.add_option("--seconds", seconds, "--throughput: measuring time per batch size")
       ->check(CLI::Range(0.01, 3600.0));
+  std::string precision = "fp32";
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -100,6 +103,7 @@ int RunBench(const Args& args) {
   ours.optimize = !no_optimize;
   ours.streams = streams;
   if (no_fuse_reduce) ours.fuse_reduce = false;
+  ours.precision = ParsePrecision(precision);
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
   EngineOptions unfused_single_stream;
   unfused_single_stream.backend = backend;

@@ -1,5 +1,5 @@
 // incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
-//                   [--no-optimize] [--merge-1x1]
+//                   [--no-optimize] [--merge-1x1] [--precision fp32|tf32|fp16|bf16]
 // The fusions made, the streams and their steps, and the memory plan.
 #include <cstdio>
 #include <fstream>
@@ -10,9 +10,11 @@
 #include "graph/op_registry.h"
 #include "graph/planner/plan_dot.h"
 #include "graph/planner/plan_svg.h"
+#include "graph/planner/precision_policy.h"
 #include "graph/shape_inference.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/random_weights.h"
 
@@ -43,6 +45,8 @@ int RunPlan(const Args& args) {
   app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
   app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  std::string precision_name = "fp32";
+  AddPrecisionOption(app, precision_name);
   if (int code = Parse(app, args); code >= 0) return code;
 
   Graph graph = LoadModelGraph(model);
@@ -60,6 +64,8 @@ int RunPlan(const Args& args) {
     graph.aux_outputs.clear();
   }
   Plan plan = MakePlan(graph, streams);
+  const Precision precision = ParsePrecision(precision_name);
+  if (precision != Precision::kFp32) PlanMemoryForPrecision(graph, plan, precision);
   if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
   if (!svg.empty()) WriteText(svg, MemoryPlanToSvg(graph, plan));
 
@@ -83,6 +89,20 @@ int RunPlan(const Args& args) {
     j["memory"] = {{"arena_bytes", plan.arena_bytes},
                    {"lower_bound_bytes", plan.lower_bound_bytes},
                    {"naive_bytes", plan.naive_bytes}};
+    j["precision"] = PrecisionName(precision);
+    nlohmann::json values = nlohmann::json::array();
+    for (size_t i = 0; i < plan.values.size(); ++i) {
+      const ValuePlacement& v = plan.values[i];
+      const ValueFormat format = v.format;
+      values.push_back({{"name", graph.nodes[i].name},
+                        {"kind", ValueKindName(v.kind)},
+                        {"root", graph.nodes[v.root].name},
+                        {"offset", v.offset},
+                        {"bytes", v.bytes},
+                        {"type", ElementTypeName(format.type)},
+                        {"layout", LayoutName(format.layout)}});
+    }
+    j["values"] = values;
     nlohmann::json lanes = nlohmann::json::array();
     for (const auto& stream : plan.streams) {
       nlohmann::json lane = nlohmann::json::array();
@@ -101,7 +121,8 @@ int RunPlan(const Args& args) {
     return 0;
   }
 
-  std::printf("%s, input %s\n\n", graph.name.c_str(), input.str().c_str());
+  std::printf("%s, input %s, precision %s\n\n", graph.name.c_str(), input.str().c_str(),
+              PrecisionName(precision));
   std::printf(
       "fusions   %d BatchNorms folded, %d conv+ReLU, %d reduce convs fused, %d concats "
       "elided, %d dead nodes removed\n",

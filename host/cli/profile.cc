@@ -1,7 +1,7 @@
 // incept profile MODEL [--backend host|cuda|auto] [--batch N] [--streams S] [--iterations K]
 //                      [--isolated] [--baseline] [--trace F.json] [--json] [--json-file F]
 //                      [--top K] [--kernels]
-//                      [--no-nvtx] [--no-ceilings] [--precision fp32]
+//                      [--no-nvtx] [--no-ceilings] [--precision P]
 // Per-node times of a run and what bounds it (graph/profile/): the table (slowest first,
 // kernels per node, achieved FLOP/s and bytes/s, roofline class), then GPU busy time against
 // wall time, kernels in flight, launch gaps, the critical path and every Inception block's
@@ -21,6 +21,7 @@
 #include "graph/profile/profile_report.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -92,7 +93,6 @@ int RunProfile(const Args& args) {
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
-  app.add_option("--precision", precision, "fp32 (the only precision implemented)");
   app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 16));
   app.add_option("--streams", streams, "most concurrent streams")->check(CLI::Range(1, 64));
   app.add_option("--iterations", iterations, "profiled runs (medians)")
@@ -110,14 +110,15 @@ int RunProfile(const Args& args) {
   app.add_flag("--no-nvtx", no_nvtx, "CUDA: no NVTX ranges around node launches and replays");
   app.add_flag("--no-ceilings", no_ceilings,
                "skip measuring the device's peak FLOP/s and bytes/s (no roofline classes)");
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
-  if (precision != "fp32") throw Error("--precision " + precision + ": only fp32 is implemented");
 
   LoadedModel m = LoadModel(model, weights);
   Tensor input = LoadInput(m.graph, "", {}, batch);
   EngineOptions options;
   options.backend = backend;
   options.streams = streams;
+  options.precision = ParsePrecision(precision);
   const TimingMode mode = isolated ? TimingMode::kIsolated : TimingMode::kConcurrent;
   const char* mode_name = isolated ? "isolated" : "concurrent";
 
@@ -133,6 +134,7 @@ int RunProfile(const Args& args) {
     unfused_single_stream.backend = engine.backend_name();
     unfused_single_stream.optimize = false;
     unfused_single_stream.streams = 1;
+    unfused_single_stream.precision = options.precision;
     base_engine = std::make_unique<Engine>(m.graph, m.weights, unfused_single_stream);
     base = TimePlain(*base_engine, input, iterations, !no_nvtx);
   }

@@ -10,6 +10,7 @@
 
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/io/npy.h"
 
@@ -48,6 +49,8 @@ int RunRun(const Args& args) {
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  std::string precision = "fp32";
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -57,6 +60,7 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
+  options.precision = ParsePrecision(precision);
   Engine engine(std::move(m.graph), std::move(m.weights), options);
   PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
