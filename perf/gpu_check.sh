@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/gpu_check.sh: the one command for a lent GPU machine (DESIGN.md §8), about 5 minutes.
+# perf/gpu_check.sh: the one command for a lent GPU machine (docs/design.md §14), about 5 minutes.
 #
 #   perf/gpu_check.sh [BUILD_DIR]          on the GPU machine, from anywhere in the repo
 #   perf/gpu_check.sh --pack BUILD [DEST]  here: copy only what a GPU run needs (the CLI, the

@@ -303,7 +303,7 @@ TEST(MemoryPlanTest, GoogLeNet) {
       EXPECT_EQ(plan.num_streams, streams);
       EXPECT_EQ(plan.num_events, streams == 1 ? 0 : 9 * 4);  // per block: fork + 3 joins
       EXPECT_LE(plan.lower_bound_bytes, plan.arena_bytes);
-      EXPECT_LE(plan.arena_bytes, plan.lower_bound_bytes * 115 / 100);  // DESIGN.md §7
+      EXPECT_LE(plan.arena_bytes, plan.lower_bound_bytes * 115 / 100);  // docs/design.md §5
       EXPECT_LT(plan.arena_bytes * 3, plan.naive_bytes);
     }
   }
