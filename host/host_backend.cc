@@ -78,7 +78,7 @@ class HostExecutable : public Executable {
     for (const std::string& name : graph_.outputs) {
       int i = graph_.IndexOf(name);
       const Shape& s = graph_.nodes[i].shape;
-      Tensor t({s.n, s.c, s.h, s.w});
+      Tensor t(s.dims());
       ConstTensorView v = View(i);
       for (int64_t n = 0; n < s.n; ++n)
         std::memcpy(t.data.data() + n * s.per_image(), v.image(n), s.per_image() * sizeof(float));
