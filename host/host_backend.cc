@@ -1,13 +1,12 @@
 #include "host/host_backend.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <limits>
 
 #include "graph/error.h"
 #include "host/host_ops.h"
+#include "host/memory_budget.h"
 
 namespace incept {
 namespace {
@@ -29,18 +28,19 @@ class HostExecutable : public Executable {
       }
       params_.push_back(std::move(params));
     }
-    // More than the machine has can never succeed; say so instead of trying (and instead of
-    // relying on bad_alloc, which sanitizers and overcommit do not always deliver).
-    const int64_t physical = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
-    if (physical > 0 && plan_.arena_bytes > physical)
-      throw Error("host backend: the activation arena this batch needs (" +
-                  std::to_string(plan_.arena_bytes >> 20) + " MiB) exceeds this machine's " +
-                  std::to_string(physical >> 20) + " MiB of memory; use a smaller batch");
+    // The arena's size is known from the plan: more than the machine has available can
+    // never succeed, so say so instead of trying (and instead of relying on bad_alloc, which
+    // sanitizers and overcommit do not always deliver).
+    const std::vector<int> inputs = graph_.InputIndices();
+    const std::string who =
+        "host backend: batch " +
+        (inputs.empty() ? std::string("?") : std::to_string(graph_.nodes[inputs[0]].shape.n));
+    const std::string purpose = "of activations (arena)", advice = "use a smaller batch";
+    RequireHostMemory(who, plan_.arena_bytes, purpose, advice);
     try {
       arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
     } catch (const std::exception&) {  // bad_alloc or length_error
-      throw Error("host backend: cannot allocate the " + std::to_string(plan_.arena_bytes >> 20) +
-                  " MiB activation arena this batch needs; use a smaller batch");
+      throw Error(AllocationFailure(who, plan_.arena_bytes, purpose, advice));
     }
     ComputeDeaths();
   }

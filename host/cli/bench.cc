@@ -9,6 +9,7 @@
 
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/progress.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -31,14 +32,15 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
   Tensor input = LoadInput(graph, "", {}, batch);
   for (int i = 0; i < warmup; ++i) engine.Run(input);  // the first run also plans
   std::vector<double> ms;
+  Progress progress;
   for (int i = 0; i < iterations; ++i) {
     auto start = std::chrono::steady_clock::now();
     engine.Run(input);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
-    std::fprintf(stderr, "\r%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
+    progress.Update("%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
   }
-  std::fprintf(stderr, "\n");
+  progress.Finish();
   double total = 0;
   for (double t : ms) total += t;
   return {batch,

@@ -12,6 +12,7 @@
 #include "graph/op_registry.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/progress.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -55,13 +56,14 @@ int RunProfile(const Args& args) {
 
   std::map<int, std::vector<double>> per_node;
   std::vector<NodeTiming> last;
+  Progress progress;
   for (int i = 0; i < iterations; ++i) {
     last.clear();
     engine.Run(input, RunOptions{false, &last});
     for (const NodeTiming& t : last) per_node[t.node].push_back(t.duration_us);
-    std::fprintf(stderr, "\rprofiled run %d/%d", i + 1, iterations);
+    progress.Update("profiled run %d/%d", i + 1, iterations);
   }
-  std::fprintf(stderr, "\n");
+  progress.Finish();
   if (per_node.empty())
     throw Error("the " + engine.backend_name() +
                 " backend does not time nodes yet; use --backend host");
