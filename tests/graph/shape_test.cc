@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "graph/error.h"
 #include "graph/json_io.h"
 #include "graph/shape_inference.h"
 
@@ -44,6 +45,28 @@ TEST(Shape, InferenceGivesFeatureValuesRankTwo) {
   EXPECT_EQ(g.at("drop").shape, Shape::Features(3, 4));
   EXPECT_EQ(g.at("fc").shape, Shape::Features(3, 7));
   EXPECT_EQ(g.at("prob").shape, Shape::Features(3, 7));
+}
+
+// A window op on a feature vector is an error naming the node and the rank, not a 1x1
+// image in disguise.
+TEST(Shape, ImageOpsRefuseFeatureInputs) {
+  const std::string model = R"({"format": "incept-graph", "version": 1, "name": "bad",
+    "nodes": [
+      {"name": "x", "op": "Input", "attrs": {"shape": [1, 4, 3, 3]}},
+      {"name": "flat", "op": "Flatten", "inputs": ["x"]},
+      {"name": "pool", "op": "MaxPool", "inputs": ["flat"],
+       "attrs": {"kernel": [1, 1], "stride": [1, 1]}}],
+    "outputs": ["pool"]})";
+  try {
+    GraphFromJson(model, "bad.json");  // validates and infers shapes
+    ADD_FAILURE() << "a MaxPool took a rank-2 input";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("bad.json: nodes[2] \"pool\" (MaxPool): "), std::string::npos) << what;
+    EXPECT_NE(what.find("input \"flat\" is 1x36 (rank 2); this op needs (N, C, H, W)"),
+              std::string::npos)
+        << what;
+  }
 }
 
 }  // namespace
