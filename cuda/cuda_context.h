@@ -33,7 +33,8 @@
 #include "cuda/stream.h"
 #include "graph/backend.h"
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace cuda {

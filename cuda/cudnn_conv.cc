@@ -73,9 +73,7 @@ CudnnConv::CudnnConv(cudnnHandle_t handle, const CudnnConvConfig& config) : conf
     if (Shape{n, ch, h, wd} != c.out)
       Fail("output shape " + c.out.str() + ", cuDNN computes " + Shape{n, ch, h, wd}.str());
 
-    if (c.forced_algorithm >= 0) {
-      algorithm_ = static_cast<cudnnConvolutionFwdAlgo_t>(c.forced_algorithm);
-    } else if (a.has_bias && a.activation == Activation::kNone) {
+    if (a.has_bias && a.activation == Activation::kNone) {
       algorithm_ = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;  // IDENTITY needs it
     } else {
       std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);

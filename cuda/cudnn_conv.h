@@ -8,7 +8,6 @@
 // Without a bias: cudnnConvolutionForward, then our BiasActivation kernel for the ReLU.
 // Algorithm: cuDNN's heuristic ranking (v7), the first that succeeds within the workspace
 // limit; a bias with no activation (IDENTITY) needs IMPLICIT_PRECOMP_GEMM, a cuDNN rule.
-// Timing candidates is the planner's job: `forced_algorithm` takes its choice.
 // Precision: fp32 is exact (CUDNN_FMA_MATH); kTf32 lets cuDNN use TF32 tensor cores.
 // Padding must be symmetric (cuDNN's legacy API has one pad per axis).
 #pragma once
@@ -34,7 +33,6 @@ struct CudnnConvConfig {
   int64_t out_batch_stride = 0;  // 0: dense
   ConvMath math = ConvMath::kFp32;
   size_t max_workspace_bytes = size_t{64} << 20;
-  int forced_algorithm = -1;  // a cudnnConvolutionFwdAlgo_t, or -1 to choose
   // Choose by timing every algorithm on these descriptors (cudnnFindConvolutionForward-
   // Algorithm: runs them once, on scratch memory it allocates) instead of cuDNN's heuristic.
   bool choose_by_timing = false;

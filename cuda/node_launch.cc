@@ -254,12 +254,6 @@ const Launcher kLaunchers[] = {
 
 }  // namespace
 
-bool CanLaunch(OpKind op) {
-  for (const Launcher& l : kLaunchers)
-    if (l.kind == op) return true;
-  return false;
-}
-
 BoundNode BindNode(const NodeBinding& binding) {
   const Node& node = *binding.node;
   for (const Launcher& l : kLaunchers) {

@@ -76,9 +76,6 @@ struct BoundNode {
   size_t workspace_bytes = 0;                           // cuDNN workspace it needs
 };
 
-// True if the table has a launcher for `op` (the capability query).
-bool CanLaunch(OpKind op);
-
 // Binds one launched node; throws incept::Error naming the node if its op has no launcher
 // or its configuration is not supported (e.g. asymmetric conv padding).
 BoundNode BindNode(const NodeBinding& binding);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
 namespace incept {
@@ -29,7 +29,9 @@ struct RunOptions {
   std::vector<NodeTiming>* timings = nullptr;
 };
 
-// A graph bound to weights and a plan on one backend, ready to run repeatedly.
+// A graph bound to weights and a plan on one backend, ready to run repeatedly. Not
+// reentrant: one Run at a time (its arena is its own); distinct executables of one backend
+// may run concurrently.
 class Executable {
  public:
   virtual ~Executable() = default;
@@ -48,6 +50,8 @@ class Backend {
   // backend by default (until tactic selection decides per layer and batch by timing).
   virtual bool PrefersReduceFusion() const { return true; }
   // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
+  // Thread-safe: the Engine compiles executables for several callers at once. The result
+  // may keep pointers into `weights` (they outlive it) but not into `graph` or `plan`.
   virtual std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                               const Plan& plan) = 0;
 };

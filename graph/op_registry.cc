@@ -34,7 +34,7 @@ const char* OpName(OpKind kind) { return GetOpInfo(kind).name; }
 int64_t WindowOutputSize(int64_t in, int kernel, int stride, int pad_begin, int pad_end,
                          bool ceil_mode) {
   int64_t span = in + pad_begin + pad_end - kernel;
-  if (span < 0) return 0;
+  if (span < 0 || stride < 1) return 0;
   int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
   if (ceil_mode && (out - 1) * stride >= in + pad_begin) --out;
   return out;

@@ -14,6 +14,7 @@
 #include "graph/graph.h"
 #include "graph/op.h"
 #include "graph/shape.h"
+#include "graph/window_output_size.h"  // WindowOutputSize
 
 namespace incept {
 
@@ -39,12 +40,5 @@ const OpInfo& GetOpInfo(OpKind kind);
 const OpInfo* FindOpInfo(const std::string& name);  // nullptr if unknown
 const char* OpName(OpKind kind);
 const std::vector<OpInfo>& AllOps();
-
-// Output size of a sliding window along one axis, PyTorch's and Caffe's rule:
-//   out = floor_or_ceil((in + pad_begin + pad_end - kernel) / stride) + 1
-// and in ceil mode the last window must start inside the input or the left padding:
-//   if ((out - 1) * stride >= in + pad_begin) --out.
-int64_t WindowOutputSize(int64_t in, int kernel, int stride, int pad_begin, int pad_end,
-                         bool ceil_mode);
 
 }  // namespace incept

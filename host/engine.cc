@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "graph/error.h"
-#include "graph/memory_plan.h"
-#include "graph/schedule.h"
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
 #include "host/host_backend.h"
@@ -38,17 +37,11 @@ void PruneWeights(const Graph& graph, WeightMap& weights) {
 
 }  // namespace
 
-Plan MakePlan(const Graph& graph, int streams) {
-  Plan plan = ScheduleStreams(graph, streams);
-  PlanMemory(graph, plan);
-  CheckNoOverlap(graph, plan);
-  return plan;
-}
-
 Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     : graph_(std::move(graph)), weights_(std::move(weights)), options_(std::move(options)) {
   RegisterHostBackend();
   if (options_.streams < 1) throw Error("streams must be >= 1");
+  if (options_.max_executables_per_shape < 1) throw Error("max_executables_per_shape must be >= 1");
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
   unused_weights_ = UnusedWeights(graph_, weights_);
@@ -88,25 +81,126 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   PruneWeights(graph_, weights_);
 }
 
+// One input shape's share of the engine: its plan, built once, and its executable pool.
+// Invariant: executables == idle.size() + the number borrowed or being built
+// <= max_executables_per_shape.
+struct Engine::ShapeSlot {
+  std::mutex mutex;
+  std::condition_variable returned;          // an executable came back or a build failed
+  std::unique_ptr<const Prepared> prepared;  // set once under mutex, then never changed
+  std::vector<std::unique_ptr<Executable>> idle;
+  int executables = 0;
+};
+
 Engine::~Engine() = default;
 
+Engine::ShapeSlot& Engine::PreparedSlot(const Tensor& input) {
+  if (input.dims.size() != 4)
+    throw Error("input must be 4-D (N, C, H, W), got " + input.dims_str());
+  return PreparedSlot(Shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]});
+}
+
+Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
+  ShapeSlot* slot;
+  {
+    std::lock_guard<std::mutex> lock(slots_mutex_);
+    std::unique_ptr<ShapeSlot>& entry = slots_[std::make_tuple(shape.n, shape.c, shape.h, shape.w)];
+    if (!entry) entry = std::make_unique<ShapeSlot>();
+    slot = entry.get();  // slots are never erased: the pointer stays valid
+  }
+  // Planning holds only this shape's lock: other shapes keep running meanwhile. A failure
+  // (a shape the network cannot take) leaves `prepared` empty for the next caller to retry.
+  std::lock_guard<std::mutex> lock(slot->mutex);
+  if (!slot->prepared) {
+    auto prepared = std::make_unique<Prepared>();
+    prepared->graph = graph_;
+    InferShapes(prepared->graph, shape);
+    prepared->plan = MakePlan(prepared->graph, options_.streams);
+    slot->prepared = std::move(prepared);
+  }
+  return *slot;
+}
+
+std::unique_ptr<Executable> Engine::Compile(const Prepared& prepared) {
+  return backend_->Compile(prepared.graph, weights_, prepared.plan);
+}
+
+std::unique_ptr<Executable> Engine::Borrow(ShapeSlot& slot) {
+  std::unique_lock<std::mutex> lock(slot.mutex);
+  slot.returned.wait(lock, [&] {
+    return !slot.idle.empty() || slot.executables < options_.max_executables_per_shape;
+  });
+  if (!slot.idle.empty()) {
+    std::unique_ptr<Executable> executable = std::move(slot.idle.back());
+    slot.idle.pop_back();
+    return executable;
+  }
+  ++slot.executables;  // reserved; built without the lock (it may take seconds on a GPU)
+  lock.unlock();
+  try {
+    return Compile(*slot.prepared);
+  } catch (...) {
+    lock.lock();
+    --slot.executables;
+    slot.returned.notify_one();  // a waiter may build in our place
+    throw;
+  }
+}
+
+void Engine::Return(ShapeSlot& slot, std::unique_ptr<Executable> executable) {
+  {
+    std::lock_guard<std::mutex> lock(slot.mutex);
+    slot.idle.push_back(std::move(executable));
+  }
+  slot.returned.notify_one();
+}
+
 const Engine::Prepared& Engine::Prepare(const Shape& input_shape) {
-  auto key = std::make_tuple(input_shape.n, input_shape.c, input_shape.h, input_shape.w);
-  auto it = prepared_.find(key);
-  if (it != prepared_.end()) return *it->second;
-  auto prepared = std::make_unique<Prepared>();
-  prepared->graph = graph_;
-  InferShapes(prepared->graph, input_shape);
-  prepared->plan = MakePlan(prepared->graph, options_.streams);
-  prepared->executable = backend_->Compile(prepared->graph, weights_, prepared->plan);
-  return *(prepared_[key] = std::move(prepared));
+  ShapeSlot& slot = PreparedSlot(input_shape);
+  {
+    std::lock_guard<std::mutex> lock(slot.mutex);
+    if (slot.executables > 0) return *slot.prepared;
+    ++slot.executables;
+  }
+  std::unique_ptr<Executable> executable;
+  try {
+    executable = Compile(*slot.prepared);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(slot.mutex);
+    --slot.executables;
+    slot.returned.notify_one();
+    throw;
+  }
+  Return(slot, std::move(executable));
+  return *slot.prepared;
 }
 
 std::vector<Tensor> Engine::Run(const Tensor& input, const RunOptions& run) {
-  if (input.dims.size() != 4)
-    throw Error("input must be 4-D (N, C, H, W), got " + input.dims_str());
-  Shape shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]};
-  return Prepare(shape).executable->Run(input, run);
+  ShapeSlot& slot = PreparedSlot(input);
+  std::unique_ptr<Executable> executable = Borrow(slot);
+  // Returned whether the run succeeds or throws: a failed run leaves nothing behind that
+  // the next run depends on (every run rewrites the arena from its input).
+  struct ReturnOnExit {
+    Engine* engine;
+    ShapeSlot& slot;
+    std::unique_ptr<Executable>& executable;
+    ~ReturnOnExit() { engine->Return(slot, std::move(executable)); }
+  } give_back{this, slot, executable};
+  return executable->Run(input, run);
+}
+
+std::unique_ptr<EngineContext> Engine::CreateContext() {
+  return std::unique_ptr<EngineContext>(new EngineContext(this));
+}
+
+EngineContext::~EngineContext() = default;
+
+std::vector<Tensor> EngineContext::Run(const Tensor& input, const RunOptions& run) {
+  Engine::ShapeSlot& slot = engine_->PreparedSlot(input);
+  std::unique_ptr<Executable>& executable =
+      executables_[std::make_tuple(input.dims[0], input.dims[1], input.dims[2], input.dims[3])];
+  if (!executable) executable = engine_->Compile(*slot.prepared);
+  return executable->Run(input, run);
 }
 
 }  // namespace incept

@@ -6,12 +6,37 @@
 //   std::vector<Tensor> logits = engine.Run(batch);  // batch: (N, 3, 224, 224)
 //
 // The graph passes run once, at construction. The plan (stream schedule, memory plan) and
-// the backend's executable are built per input shape on first use and cached: any batch
+// the backend's executables are built per input shape on first use and cached: any batch
 // and spatial size the network accepts runs.
+//
+// Threads (TensorRT's engine/context split):
+//   - After construction an Engine's model (optimised graph, weights, backend) never
+//     changes; what it caches per input shape is guarded. Every member function may be
+//     called from any number of threads at once.
+//   - An executable (backend/Executable: host arena, or CUDA arena, streams, handles and
+//     CUDA graph) is not reentrant: it runs one inference at a time. So the engine keeps a
+//     pool of executables per input shape. Engine::Run borrows an idle one, or builds a new
+//     one while fewer than EngineOptions::max_executables_per_shape exist for that shape,
+//     or else waits for one to come back; it runs on it and returns it. Concurrent callers
+//     never share an executable, and N threads cost at most N arenas per shape (bounded).
+//     A pool rather than one lock per executable: a lock would serialise every request of
+//     one shape (the common case in a service); a pool runs them in parallel and reuses
+//     arenas instead of building one per call.
+//   - Engine::CreateContext() gives a caller its own EngineContext: executables of its own,
+//     never shared and never waited for (the pool's bound does not apply). One context is
+//     for one thread at a time (its Run is not reentrant); many contexts of one engine run
+//     concurrently. Use a context per worker thread where each thread runs many inferences
+//     and the arenas' memory is affordable; Engine::Run where callers come and go.
+//   - The engine must outlive its contexts. On the host backend results are bitwise the
+//     same whichever thread, context or pooled executable computes them; on the CUDA
+//     backend each executable picks its cuDNN algorithms when it is built (by timing), so
+//     two executables of one shape may differ by fp32 rounding, and each is deterministic.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -19,8 +44,9 @@
 
 #include "graph/backend.h"
 #include "graph/graph.h"
+#include "graph/planner/make_plan.h"
 #include "graph/passes/passes.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
 namespace incept {
@@ -33,11 +59,12 @@ struct EngineOptions {
   // Fuse each 1x1 reduce into its KxK conv; unset: the backend's preference
   // (Backend::PrefersReduceFusion).
   std::optional<bool> fuse_reduce = std::nullopt;
+  // Most executables Engine::Run keeps per input shape, i.e. most concurrent inferences
+  // of one shape (each has its own arena); further callers wait. >= 1.
+  int max_executables_per_shape = 8;
 };
 
-// Schedules `graph` (shapes inferred) on at most `streams` streams, plans its fp32 memory
-// and checks the plan (CheckNoOverlap).
-Plan MakePlan(const Graph& graph, int streams);
+class EngineContext;
 
 class Engine {
  public:
@@ -45,15 +72,23 @@ class Engine {
   // (checked here, with an error naming the node, tensor and shapes).
   Engine(Graph graph, WeightMap weights, EngineOptions options);
   ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
+  // Thread-safe: borrows an executable for input's shape from the pool (see above).
   std::vector<Tensor> Run(const Tensor& input, const RunOptions& run = {});
 
-  // A graph planned for one input shape.
+  // A new context for one thread: Run on it never waits for other callers. Thread-safe.
+  std::unique_ptr<EngineContext> CreateContext();
+
+  // A graph planned for one input shape; immutable once returned.
   struct Prepared {
     Graph graph;
     Plan plan;
-    std::unique_ptr<Executable> executable;
   };
+  // The plan for `input_shape`, built on first use, and at least one executable for it in
+  // the pool (so an input the backend cannot run fails here). The reference stays valid
+  // for the engine's life. Thread-safe.
   const Prepared& Prepare(const Shape& input_shape);
 
   const std::string& backend_name() const { return backend_name_; }
@@ -64,16 +99,51 @@ class Engine {
   // BatchNorm's num_batches_tracked, ...), sorted; reported, not an error.
   const std::vector<std::string>& unused_weights() const { return unused_weights_; }
   const Graph& optimized_graph() const { return graph_; }
+  const EngineOptions& options() const { return options_; }
 
  private:
+  friend class EngineContext;
+  struct ShapeSlot;
+  using ShapeKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+
+  // The slot of `input` (4-D, else an Error), with its plan built.
+  ShapeSlot& PreparedSlot(const Tensor& input);
+  ShapeSlot& PreparedSlot(const Shape& shape);
+  std::unique_ptr<Executable> Compile(const Prepared& prepared);
+  // Pool: an idle executable, a new one (within the bound) or the next one returned.
+  std::unique_ptr<Executable> Borrow(ShapeSlot& slot);
+  void Return(ShapeSlot& slot, std::unique_ptr<Executable> executable);
+
+  // Immutable after the constructor.
   Graph graph_;  // after the passes
   WeightMap weights_;
   EngineOptions options_;
   PassReport report_;
-  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<Backend> backend_;  // Compile is thread-safe (graph/backend.h)
   std::string backend_name_, fallback_reason_;
   std::vector<std::string> unused_weights_;
-  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, std::unique_ptr<Prepared>> prepared_;
+
+  std::mutex slots_mutex_;  // guards the map only; each slot guards itself
+  std::map<ShapeKey, std::unique_ptr<ShapeSlot>> slots_;
+};
+
+// One caller's private executables, one per input shape it has run (built on first use
+// from the engine's shared plan). Not thread-safe: one thread at a time per context.
+class EngineContext {
+ public:
+  ~EngineContext();
+  EngineContext(const EngineContext&) = delete;
+  EngineContext& operator=(const EngineContext&) = delete;
+
+  std::vector<Tensor> Run(const Tensor& input, const RunOptions& run = {});
+  const Engine& engine() const { return *engine_; }
+
+ private:
+  friend class Engine;
+  explicit EngineContext(Engine* engine) : engine_(engine) {}
+
+  Engine* engine_;
+  std::map<Engine::ShapeKey, std::unique_ptr<Executable>> executables_;
 };
 
 }  // namespace incept

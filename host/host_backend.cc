@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "graph/error.h"
+#include "graph/planner/views.h"
 #include "host/host_ops.h"
 #include "host/memory_budget.h"
 

@@ -40,8 +40,9 @@ std::string GraphBuilder::Conv(const std::string& name, const std::string& input
   Conv2dAttrs a;
   a.in_channels = static_cast<int>(channels(input));
   a.out_channels = spec.out_channels;
-  a.window = {spec.kernel, spec.kernel, spec.stride, spec.stride,
-              spec.pad,    spec.pad,    spec.pad,    spec.pad};
+  const int kernel_w = spec.kernel_w > 0 ? spec.kernel_w : spec.kernel;
+  const int pad_w = spec.pad_w >= 0 ? spec.pad_w : spec.pad;
+  a.window = {spec.kernel, kernel_w, spec.stride, spec.stride, spec.pad, pad_w, spec.pad, pad_w};
   a.has_bias = spec.bias;
   node.attrs = a;
   node.params["weight"] = param_prefix + ".weight";

@@ -10,12 +10,16 @@
 
 namespace incept::zoo {
 
+// A conv's window: `kernel` and `pad` apply to both axes unless kernel_w / pad_w are set
+// (an asymmetric kernel such as 1x7: kernel 1, kernel_w 7, pad 0, pad_w 3).
 struct ConvSpec {
   int out_channels;
   int kernel;
   int stride = 1;
   int pad = 0;
   bool bias = true;
+  int kernel_w = 0;  // 0: kernel
+  int pad_w = -1;    // -1: pad
 };
 
 struct PoolSpec {

@@ -20,6 +20,7 @@
 #      a CUDA graph)
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
+#   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
 #   8. a short table, printed last (also $OUT/summary.md)
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
@@ -329,6 +330,15 @@ EOF
   [[ $? == 0 ]] || say "PyTorch benchmark failed (see checks.log)"
 fi
 
+# ---- 7b. Inception-v3: incept bench and PyTorch at batch 1 and 64 (perf/inception_v3_vs_pytorch.py)
+say "Inception-v3: incept bench --backend cuda --batch 1,64 and PyTorch"
+echo "===== incept bench inception_v3" >>"$CHECKS"
+timeout 300 "$INCEPT" bench model_zoo/inception_v3_torchvision.json --backend cuda --batch 1,64 \
+  --json --warmup 5 --iterations 30 >"$OUT/bench_inception_v3.json" 2>>"$CHECKS" || STATUS=1
+timeout 300 "${PY:-python3}" perf/inception_v3_vs_pytorch.py "$OUT/bench_inception_v3.json" \
+  "$OUT/pytorch_inception_v3.json" >"$OUT/inception_v3.md" 2>>"$CHECKS" ||
+  say "Inception-v3 PyTorch benchmark failed (see checks.log)"
+
 # ---- 8. the table, last -------------------------------------------------------------------------
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
@@ -380,4 +390,5 @@ for batch in (1, 8, 64):
               + (" (target >= 1.7x)" if batch == 1 else ""), end="")
 print()
 EOF
+cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
 exit $STATUS

@@ -6,7 +6,8 @@
 //   simt::Stream                    cudaStream_t, or emu::Stream
 //   simt::Launch(name, kernel, grid, block, shared_bytes, stream, args...)
 //                                   kernel<<<grid, block, shared_bytes, stream>>>(args...),
-//                                   checked (incept::Error naming the kernel), or emulated
+//                                   checked (incept::Error naming the kernel), or emulated;
+//                                   thread-safe (the shared-memory attribute is set once)
 //
 // Everything compiled from these headers lives in incept::simt's inline namespace cuda_abi
 // or emu_abi, so the two builds of one kernel never share a mangled name.
@@ -21,6 +22,9 @@
 
 #if defined(__CUDACC__)
 #include <cuda_runtime.h>
+
+#include <map>
+#include <mutex>
 
 #define INCEPT_SIMT_ABI cuda_abi
 #define INCEPT_UNROLL _Pragma("unroll")
@@ -67,24 +71,45 @@ inline void ThrowCudaLaunchError(cudaError_t e, const char* name, const char* wh
               cudaGetErrorString(e) + ")");
 }
 
+// Lets `kernel` take `shared_bytes` of dynamic shared memory on the current device.
+// cudaFuncAttributeMaxDynamicSharedMemorySize is process-wide state of the kernel, so it is
+// set once per (kernel, device), under a lock, to the most the kernel can ever use (the
+// device's opt-in limit less the kernel's static shared memory), and never changed again:
+// threads launching one kernel with different sizes cannot undo each other's setting.
+inline void AllowDynamicShared(const char* name, const void* kernel, size_t shared_bytes) {
+  constexpr size_t kDefaultSharedLimit = 48 * 1024;  // needs no attribute
+  if (shared_bytes <= kDefaultSharedLimit) return;
+  static std::mutex mutex;
+  static std::map<std::pair<const void*, int>, size_t> allowed;  // (kernel, device) -> bytes
+  int device = 0;
+  cudaError_t e = cudaGetDevice(&device);
+  if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "cudaGetDevice");
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = allowed.find({kernel, device});
+  if (it == allowed.end()) {
+    int optin = 0;
+    cudaFuncAttributes attributes{};
+    e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+    if (e == cudaSuccess) e = cudaFuncGetAttributes(&attributes, kernel);
+    if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "shared memory query");
+    const size_t most = static_cast<size_t>(optin) > attributes.sharedSizeBytes
+                            ? static_cast<size_t>(optin) - attributes.sharedSizeBytes
+                            : 0;
+    e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             static_cast<int>(most));
+    if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "cudaFuncSetAttribute");
+    it = allowed.emplace(std::make_pair(kernel, device), most).first;
+  }
+  if (shared_bytes > it->second)
+    throw Error(std::string("insufficient shared memory for kernel ") + name + ": " +
+                std::to_string(shared_bytes) + " bytes needed, the device allows " +
+                std::to_string(it->second) + "; use a smaller tile or the unfused path");
+}
+
 template <typename... Params, typename... Args>
 void Launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared_bytes,
             Stream stream, Args&&... args) {
-  constexpr size_t kDefaultSharedLimit = 48 * 1024;
-  if (shared_bytes > kDefaultSharedLimit) {
-    int device = 0, optin = 0;
-    cudaError_t e = cudaGetDevice(&device);
-    if (e == cudaSuccess)
-      e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
-    if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "shared memory query");
-    if (shared_bytes > static_cast<size_t>(optin))
-      throw Error(std::string("insufficient shared memory for kernel ") + name + ": " +
-                  std::to_string(shared_bytes) + " bytes needed, the device allows " +
-                  std::to_string(optin) + "; use a smaller tile or the unfused path");
-    e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                             static_cast<int>(shared_bytes));
-    if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "cudaFuncSetAttribute");
-  }
+  AllowDynamicShared(name, reinterpret_cast<const void*>(kernel), shared_bytes);
   kernel<<<grid, block, shared_bytes, stream>>>(std::forward<Args>(args)...);
   const cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) ThrowCudaLaunchError(e, name, "launch");

@@ -8,6 +8,7 @@
 
 #include "cuda/kernels/tensor_ref.h"
 #include "graph/error.h"
+#include "graph/window_output_size.h"  // incept::WindowOutputSize, for the launchers
 
 namespace incept {
 namespace simt {
@@ -33,18 +34,6 @@ inline void RequireShape(const char* op, const char* role, const Shape& got, con
 
 inline void RequirePointer(const char* op, const char* role, const void* p) {
   if (!p) Fail(op, std::string(role) + " is null");
-}
-
-// Output extent of a sliding window, PyTorch's rule: floor (or ceil) of
-// (in + pad_before + pad_after - kernel) / stride, plus one; in ceil mode the last window
-// must start inside the input or the leading padding.
-inline int64_t WindowOutputSize(int64_t in, int kernel, int stride, int pad_before, int pad_after,
-                                bool ceil_mode) {
-  const int64_t span = in + pad_before + pad_after - kernel;
-  if (span < 0 || stride < 1) return 0;
-  int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
-  if (ceil_mode && (out - 1) * stride >= in + pad_before) --out;
-  return out;
 }
 
 }  // namespace simt

@@ -1,7 +1,11 @@
 // Concat elision: a Concat's inputs write their channels [offset, offset + C) of the
 // concat buffer directly, so the concat itself does no work. An input qualifies when the
-// Concat is its only reader, it is a computing node (not the graph input, not a view) and
-// it is not already a slice of another concat.
+// Concat is its only reader, it is not already a slice of another concat, and it is a
+// computing node (not the graph input, not a view) or an elided Concat. Concats are visited
+// in topological order, so an inner Concat (Inception-v3's InceptionE: two convs
+// concatenated, then concatenated with the block's other branches) is elided first and
+// then becomes a slice of the outer one: its inputs' slices resolve to the outermost
+// concat's buffer, at the sum of the channel offsets on the way (AnalyzeViews).
 #include "graph/passes/passes.h"
 #include "graph/passes/rewire.h"
 
@@ -19,6 +23,8 @@ bool CanWriteSlice(const Node& node) {
     case OpKind::kBatchNorm:
     case OpKind::kChannelAffine:
       return !node.output_slice;
+    case OpKind::kConcat:  // a view already: its inputs write where it lies
+      return node.elided && !node.output_slice;
     default:
       return false;
   }

@@ -37,7 +37,8 @@ int MergeHorizontal1x1(Graph& graph, WeightMap& weights);
 
 // Every input of a Concat that only the Concat reads writes straight into its channel
 // slice (Node::output_slice); a Concat whose inputs all do is marked elided (a view, no
-// work). Returns the number of Concats elided.
+// work). An elided Concat that only another Concat reads is itself a slice of that one
+// (nested concats). Returns the number of Concats elided.
 int ElideConcats(Graph& graph);
 
 // The fusions made by OptimizeGraph, by kind.

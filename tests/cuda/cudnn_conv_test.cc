@@ -79,8 +79,8 @@ TEST_P(CudnnConvTest, MatchesTheHostConvIntoAChannelSlice) {
   const Window2d& w = c.window;
   const Shape out_shape{
       c.in.n, c.out_channels,
-      simt::WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, false),
-      simt::WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, false)};
+      WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, false),
+      WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, false)};
   const HostTensor x(c.in, 3);
   const auto weight = RandomVector(
       static_cast<size_t>(c.out_channels * c.in.c / c.groups * w.kernel_h * w.kernel_w), 4, -0.1f,

@@ -76,8 +76,8 @@ TEST_P(GpuPoolTest, MatchesTheHostKernel) {
   const Window2d& w = c.window;
   const Shape out_shape{
       c.in.n, c.in.c,
-      simt::WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, c.ceil_mode),
-      simt::WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, c.ceil_mode)};
+      WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, c.ceil_mode),
+      WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, c.ceil_mode)};
   const Input x(c.in, 7);
   SliceOutput out(out_shape, 5, 7);
   DeviceSlice device_out(out);

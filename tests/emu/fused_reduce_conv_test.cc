@@ -105,8 +105,8 @@ FusedReduceConvAttrs AttrsOf(const FusedCase& c) {
 Shape OutputShape(const FusedCase& c) {
   const Window2d& w = c.window;
   return {c.in.n, c.out_channels,
-          simt::WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, false),
-          simt::WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, false)};
+          WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, false),
+          WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, false)};
 }
 
 class FusedReduceConvTest : public ::testing::TestWithParam<FusedCase> {};

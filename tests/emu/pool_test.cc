@@ -55,10 +55,9 @@ const PoolCase kCases[] = {
 
 Shape OutputShape(const PoolCase& c) {
   const Window2d& w = c.window;
-  return {
-      c.in.n, c.in.c,
-      simt::WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, c.ceil_mode),
-      simt::WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, c.ceil_mode)};
+  return {c.in.n, c.in.c,
+          WindowOutputSize(c.in.h, w.kernel_h, w.stride_h, w.pad_top, w.pad_bottom, c.ceil_mode),
+          WindowOutputSize(c.in.w, w.kernel_w, w.stride_w, w.pad_left, w.pad_right, c.ceil_mode)};
 }
 
 class PoolTest : public ::testing::TestWithParam<PoolCase> {};

@@ -5,9 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "graph/error.h"
-#include "graph/memory_plan.h"
-#include "graph/plan.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/plan.h"
+#include "graph/planner/schedule.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace {

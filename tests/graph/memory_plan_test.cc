@@ -1,7 +1,7 @@
 // Memory planning: exact offsets on tiny graphs (each with its alloc/free order, "+x"
 // allocates x, "-x" frees it, in the plan's step order), the multi-stream sharing rule,
 // concat slices, aliases, workspaces, outputs kept to the end, and CheckNoOverlap.
-#include "graph/memory_plan.h"
+#include "graph/planner/memory_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -10,10 +10,10 @@
 
 #include "graph/error.h"
 #include "graph/passes/passes.h"
-#include "graph/plan.h"
-#include "graph/plan_dot.h"
-#include "graph/plan_svg.h"
-#include "graph/schedule.h"
+#include "graph/planner/plan.h"
+#include "graph/planner/plan_dot.h"
+#include "graph/planner/plan_svg.h"
+#include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 #include "model_zoo/googlenet.h"
 

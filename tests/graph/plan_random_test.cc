@@ -17,9 +17,10 @@
 #include <vector>
 
 #include "graph/error.h"
-#include "graph/memory_plan.h"
-#include "graph/plan.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/plan.h"
+#include "graph/planner/schedule.h"
+#include "graph/planner/step_order.h"
 
 namespace incept {
 namespace {

@@ -1,16 +1,16 @@
 // The arena picture of GoogLeNet's plan: axes with units, a legend naming every stream's
 // colour, and one hover title per block naming its value, bytes and live steps.
-#include "graph/plan_svg.h"
+#include "graph/planner/plan_svg.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "graph/json_io.h"
-#include "graph/memory_plan.h"
 #include "graph/passes/passes.h"
-#include "graph/plan_dot.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/plan_dot.h"
+#include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 
 namespace incept {

@@ -1,6 +1,6 @@
 // Stream scheduling: exact step lists on tiny graphs (chain, diamond, Inception-like
 // block with 4, 2 and 1 streams), redundant waits dropped, the start fork and final join.
-#include "graph/schedule.h"
+#include "graph/planner/schedule.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "graph/error.h"
-#include "graph/plan.h"
-#include "graph/plan_dot.h"
+#include "graph/planner/plan.h"
+#include "graph/planner/plan_dot.h"
+#include "graph/planner/step_order.h"
 
 namespace incept {
 namespace {

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <random>
 
-#include "graph/memory_plan.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 #include "host/host_backend.h"
 

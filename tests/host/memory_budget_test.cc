@@ -8,8 +8,8 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
-#include "graph/memory_plan.h"
-#include "graph/schedule.h"
+#include "graph/planner/memory_plan.h"
+#include "graph/planner/schedule.h"
 #include "graph/shape_inference.h"
 #include "host/host_backend.h"
 #include "host/random_weights.h"

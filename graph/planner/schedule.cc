@@ -1,11 +1,13 @@
 // Stream scheduling: the greedy stream assignment and the vector-clock synchronisation
 // described in schedule.h.
-#include "graph/schedule.h"
+#include "graph/planner/schedule.h"
 
 #include <algorithm>
 #include <limits>
 
 #include "graph/error.h"
+#include "graph/planner/step_order.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace {

@@ -1,13 +1,15 @@
 // MemoryPlanToSvg: offset vs step, one rectangle per value and workspace, with axes, ticks
 // and a legend.
-#include "graph/plan_svg.h"
+#include "graph/planner/plan_svg.h"
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include "graph/error.h"
-#include "graph/plan_dot.h"
+#include "graph/planner/plan_dot.h"
+#include "graph/planner/step_order.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace {

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 
 namespace incept {
 

@@ -7,11 +7,6 @@
 // before its first launch, and stream 0 ends with waits on every other stream's last
 // event (a fork and a join around the whole plan, which CUDA graph capture requires too).
 //
-// Happens-before: step a happens before step b iff b is after a on the same stream, or a
-// path of stream order and record->wait edges leads from a to b. StepOrder computes it
-// with a vector clock per stream: clock[t] = the number of launches of stream t known
-// complete (-1: not even the start of stream t is known).
-//
 // Memory: every node produces one value. A value either owns a buffer (a root) or is a
 // view into another value's bytes (ValueKind); roots and per-node workspaces get offsets
 // in one arena. Values that are not launched: Input (written by the caller), elided
@@ -85,57 +80,6 @@ struct Plan {
   int64_t arena_bytes = 0;                     // max end of any buffer or workspace
   int64_t lower_bound_bytes = 0;               // see memory_plan.h
   int64_t naive_bytes = 0;                     // sum of all buffers and workspaces, no reuse
-};
-
-// ---- What the graph asks of a plan ----------------------------------------------------
-
-// The views of a graph: which values own bytes, which are slices or aliases, and which
-// nodes launch. Validates concat elision (a slice names a Concat it feeds, in bounds;
-// every input of an elided Concat is one of its slices) and throws Error otherwise. A
-// Concat that is not elided may have some slice inputs: it launches after them and copies
-// the others.
-struct GraphViews {
-  std::vector<std::vector<int>> inputs;       // per node: the nodes it reads, in input order
-  std::vector<ValueKind> kind;                // per node
-  std::vector<int> base;                      // per node: the value it views (-1 for kBuffer)
-  std::vector<int64_t> slice_channel_offset;  // per node, kSlice and kChannelView only
-  std::vector<bool> launched;                 // per node
-  // Per node, the launched nodes that write the value's bytes (empty for an Input: the
-  // caller writes it before the plan starts) and those that read them (through views).
-  std::vector<std::vector<int>> writers;
-  std::vector<std::vector<int>> readers;
-  std::vector<bool> is_output;  // per node: an output, or aux output, reads it at the end
-};
-GraphViews AnalyzeViews(const Graph& graph);
-
-// ---- Happens-before over a plan's steps ------------------------------------------------
-
-// Pseudo-accesses: the caller's writes before the plan and reads after it.
-constexpr int kPlanStart = -2;
-constexpr int kPlanEnd = -3;
-
-// Vector clocks of a plan's launches. Validates the steps (each event recorded once,
-// every wait's event recorded on another stream, every launched node launched once, no
-// deadlock) and throws Error naming the step otherwise.
-class StepOrder {
- public:
-  StepOrder(const Graph& graph, const Plan& plan);
-
-  // True iff access a (a node index, kPlanStart or kPlanEnd) happens strictly before b.
-  bool HappensBefore(int a, int b) const;
-  // Position of a launched node in `plan.order` counting launches only (0-based); start
-  // is -1 and end is the number of launches.
-  int LinearIndex(int node) const;
-  int num_launches() const { return num_launches_; }
-  bool IsLaunched(int node) const;
-
- private:
-  std::vector<int> stream_;              // per node, -1 if not launched
-  std::vector<int> position_;            // per node, 1-based launch count on its stream
-  std::vector<std::vector<int>> clock_;  // per node, clock at its launch
-  std::vector<int> end_clock_;           // stream 0's clock at its end
-  std::vector<int> linear_;              // per node
-  int num_launches_ = 0;
 };
 
 // ---- Printing ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@
 #pragma once
 
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 
 namespace incept {
 

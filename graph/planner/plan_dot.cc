@@ -1,5 +1,5 @@
 // PlanToDot: nodes coloured by stream, edges = data dependencies.
-#include "graph/plan_dot.h"
+#include "graph/planner/plan_dot.h"
 
 #include <sstream>
 

@@ -1,6 +1,6 @@
 // Memory planning: buffers and their accesses, the "precedes" relation, greedy-by-size
 // best-fit placement, the antichain lower bound, and the overlap checker (memory_plan.h).
-#include "graph/memory_plan.h"
+#include "graph/planner/memory_plan.h"
 
 #include <algorithm>
 #include <limits>
@@ -8,6 +8,8 @@
 #include <string>
 
 #include "graph/error.h"
+#include "graph/planner/step_order.h"
+#include "graph/planner/views.h"
 
 namespace incept {
 namespace {

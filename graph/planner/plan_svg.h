@@ -12,7 +12,7 @@
 #include <string>
 
 #include "graph/graph.h"
-#include "graph/plan.h"
+#include "graph/planner/plan.h"
 
 namespace incept {
 
