@@ -1,4 +1,4 @@
-// The CUDA backend (DESIGN.md §5): "cuda" in the backend registry.
+// The CUDA backend (docs/design.md §6): "cuda" in the backend registry.
 //
 //   Backend    CudaBackend: says why it cannot run (no device) without aborting; uploads a
 //              model's weights once (DeviceWeights, shared by every context compiled from

@@ -270,7 +270,7 @@ std::vector<Tensor> CudaContext::Run(const Tensor& input, const RunOptions& opti
   std::vector<Tensor> outputs;
   const float* from = all.data.data();
   for (const Shape& o : output_shapes()) {
-    Tensor t({o.n, o.c, o.h, o.w});
+    Tensor t(o.dims());
     std::copy(from, from + o.elements(), t.data.begin());
     from += o.elements();
     outputs.push_back(std::move(t));

@@ -73,13 +73,15 @@ class CudaContext : public Executable {
   CudaContext& operator=(const CudaContext&) = delete;
 
   // Host in, host out: copies `input` (N, C, H, W) into the arena, replays the plan and
-  // returns the graph outputs; synchronous. options.poison fills the arena with NaN first.
+  // returns the graph outputs, each with its rank (logits (N, F)); synchronous.
+  // options.poison fills the arena with NaN first.
   std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) override;
 
   // The service entry point, asynchronous on the caller's stream:
   //   device_input   input_shape().elements() floats, dense NCHW, device memory
   //   device_output  output_elements() floats, device memory: the graph outputs in
-  //                  graph.outputs order, each dense NCHW, back to back
+  //                  graph.outputs order, each dense (output_shapes(): NCHW, or (N, F) for
+  //                  features), back to back
   // Everything is ordered after the work already queued on `caller_stream` and work queued
   // there afterwards sees the outputs (the CUDA graph is launched on `caller_stream`
   // itself; eagerly, the plan's streams wait on an event recorded there, and it waits on

@@ -61,7 +61,7 @@ class Executable {
  public:
   virtual ~Executable() = default;
   // input: (N, C, H, W) matching the graph's Input shape. Returns the graph outputs in
-  // graph.outputs order, each (N, C, H, W).
+  // graph.outputs order, each of its value's rank: (N, C, H, W), or (N, F) for features (logits).
   virtual std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) = 0;
 };
 

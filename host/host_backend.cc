@@ -1,7 +1,5 @@
 #include "host/host_backend.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -13,6 +11,7 @@
 #include "graph/planner/views.h"
 #include "host/host_ceilings.h"
 #include "host/host_ops.h"
+#include "host/memory_budget.h"
 
 namespace incept {
 namespace {
@@ -76,18 +75,19 @@ class HostExecutable : public Executable {
       }
       params_.push_back(std::move(params));
     }
-    // More than the machine has can never succeed; say so instead of trying (and instead of
-    // relying on bad_alloc, which sanitizers and overcommit do not always deliver).
-    const int64_t physical = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
-    if (physical > 0 && plan_.arena_bytes > physical)
-      throw Error("host backend: the activation arena this batch needs (" +
-                  std::to_string(plan_.arena_bytes >> 20) + " MiB) exceeds this machine's " +
-                  std::to_string(physical >> 20) + " MiB of memory; use a smaller batch");
+    // The arena's size is known from the plan: more than the machine has available can
+    // never succeed, so say so instead of trying (and instead of relying on bad_alloc, which
+    // sanitizers and overcommit do not always deliver).
+    const std::vector<int> inputs = graph_.InputIndices();
+    const std::string who =
+        "host backend: batch " +
+        (inputs.empty() ? std::string("?") : std::to_string(graph_.nodes[inputs[0]].shape.n));
+    const std::string purpose = "of activations (arena)", advice = "use a smaller batch";
+    RequireHostMemory(who, plan_.arena_bytes, purpose, advice);
     try {
       arena_.assign(static_cast<size_t>(plan_.arena_bytes / 4 + 1), 0.0f);
     } catch (const std::exception&) {  // bad_alloc or length_error
-      throw Error("host backend: cannot allocate the " + std::to_string(plan_.arena_bytes >> 20) +
-                  " MiB activation arena this batch needs; use a smaller batch");
+      throw Error(AllocationFailure(who, plan_.arena_bytes, purpose, advice));
     }
     ComputeDeaths();
   }
@@ -135,7 +135,7 @@ class HostExecutable : public Executable {
     for (const std::string& name : graph_.outputs) {
       int i = graph_.IndexOf(name);
       const Shape& s = graph_.nodes[i].shape;
-      Tensor t({s.n, s.c, s.h, s.w});
+      Tensor t(s.dims());
       ConstTensorView v = View(i);
       for (int64_t n = 0; n < s.n; ++n)
         std::memcpy(t.data.data() + n * s.per_image(), v.image(n), s.per_image() * sizeof(float));

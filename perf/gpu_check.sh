@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/gpu_check.sh: the one command for a lent GPU machine (DESIGN.md §8), about 5 minutes.
+# perf/gpu_check.sh: the one command for a lent GPU machine (docs/design.md §14), about 5 minutes.
 #
 #   perf/gpu_check.sh [BUILD_DIR]          on the GPU machine, from anywhere in the repo
 #   perf/gpu_check.sh --pack BUILD [DEST]  here: copy only what a GPU run needs (the CLI, the
@@ -15,7 +15,9 @@
 #   4. end to end: incept run --backend cuda vs --backend host on one .npy input, both
 #      GoogLeNets, relative L2 (fp32 target <= 1e-4)
 #   5. one inference under compute-sanitizer --tool memcheck, if present
-#   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
+#   6. incept bench --backend cuda --batch 1,8,64 --baseline --json (our optimised plan:
+#      the graph passes without reduce fusion, which the CUDA backend does not use; streams;
+#      a CUDA graph)
 #   6b. incept profile --backend cuda at batch 1 and 64 (CUPTI-traced replay, table, JSON,
 #      Chrome trace, --baseline at batch 1; isolated mode at batch 1): the critical path's
 #      sum of node times against bench's replay p50, PASS within 10%
@@ -43,6 +45,11 @@ if [[ ${1:-} == --pack ]]; then
   cp "$src"/tests/test_cuda_*_test "$dest/tests/" 2>/dev/null
   cp "$src/CMakeCache.txt" "$dest/" 2>/dev/null
   mkdir -p "$dest/cuda" && cp "$src/cuda/incept_fused_pairs_bench" "$dest/cuda/" 2>/dev/null
+  # The commit the build came from, for the run's records (the GPU machine's copy of the
+  # tree may have no .git): the short hash, and whether the tree had changes.
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  [[ $commit != unknown ]] && ! git diff --quiet HEAD -- 2>/dev/null && commit="$commit (dirty tree)"
+  echo "$commit" >"$dest/COMMIT"
   echo "gpu_check: packed $(ls "$dest/tests" | wc -l) test executables and the CLI into $dest ($(du -sh "$dest" | cut -f1))"
   exit 0
 fi
@@ -141,7 +148,19 @@ if ldd "$INCEPT" | grep -q 'not found'; then
   exit 5
 fi
 say "libraries used: $(ldd "$INCEPT" | grep -E 'cudnn|cublas|cudart' | awk '{print $3}' | tr '\n' ' ')"
-GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The commit: of the carried build (the COMMIT file --pack wrote beside it) and of this
+# tree (git, where the copy has its .git); recorded in env.txt and in the summary's title.
+PACKED=$(head -n1 "$BUILD/COMMIT" 2>/dev/null)
+TREE=$(git rev-parse --short HEAD 2>/dev/null)
+[[ -n $TREE ]] && ! git diff --quiet HEAD -- 2>/dev/null && TREE="$TREE (dirty tree)"
+if [[ -n $PACKED && -n $TREE && $PACKED != "$TREE" ]]; then
+  GIT_COMMIT="build $PACKED, tree $TREE"
+elif [[ -n ${PACKED:-$TREE} ]]; then
+  GIT_COMMIT=${PACKED:-$TREE}
+else
+  GIT_COMMIT="unknown (no .git here and no $BUILD/COMMIT: carry a build made with --pack)"
+fi
+say "commit: $GIT_COMMIT"
 
 # ---- 3. gpu tests ---------------------------------------------------------------------------
 TESTS_LOG=$OUT/gpu_tests.log
@@ -444,8 +463,10 @@ print(f"| memcheck, one inference | {env['MEMCHECK']} |\n")
 rows = []
 bench = load("bench.json").get("results", [])
 for r in bench:
-    name = {"optimized": "incept fp32 (fused, streams, CUDA graph)",
-            "baseline": "incept fp32 baseline (unfused, 1 stream)"}.get(r["variant"], r["variant"])
+    # "optimized": the graph passes (BatchNorm folding, conv+ReLU, concat elision; the CUDA
+    # backend does not fuse reduce convs) on several streams, captured as a CUDA graph.
+    name = {"optimized": "incept fp32 optimised plan (passes, no reduce fusion on cuda; streams, CUDA graph)",
+            "baseline": "incept fp32 baseline (no passes, 1 stream)"}.get(r["variant"], r["variant"])
     p50 = r["latency_ms"]["p50"]
     rows.append((name, r["batch"], "h2h", p50, r["batch"] / p50 * 1e3))
 for r in load("pytorch.json").get("results", []):

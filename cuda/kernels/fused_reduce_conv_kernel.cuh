@@ -1,4 +1,4 @@
-// The fused reduce convolution (DESIGN.md §4.4):
+// The fused reduce convolution (docs/design.md §4 item 4):
 //
 //   z[r,y,x]   = inside(y,x) ? relu(b1[r] + sum_ci W1[r,ci] * x[ci,y,x]) : 0
 //   out[co,oy,ox] = act(b2[co] + sum_{r,ky,kx} W2[co,r,ky,kx] * z[r, oy*S-pt+ky, ox*S-pl+kx])

@@ -1,4 +1,4 @@
-// Memory planning (DESIGN.md §4 item 8): offsets of every value in one arena.
+// Memory planning (docs/design.md §5): offsets of every value in one arena.
 //
 // Buffers: every value that owns bytes (ValueKind::kBuffer: launched nodes, Inputs, elided
 // Concats) and every non-zero workspace. Views share their root's bytes: an alias at the

@@ -1,4 +1,4 @@
-// Plan: how a graph runs, as plain data (DESIGN.md §4 items 7 and 8).
+// Plan: how a graph runs, as plain data (docs/design.md §5).
 //
 // Streams: per stream, an ordered list of steps (launch a node, record an event, wait on an
 // event), ONNX Runtime's multi-stream plan. Stream 0 is the caller's stream: the caller

@@ -3,6 +3,8 @@
 //                    [--throughput [--contexts K] [--seconds S]]  (bench_throughput.h)
 // Throughput and latency percentiles per batch size. With --baseline, the unfused,
 // single-stream plan is measured in the same run and the speed-up reported as a ratio.
+// One definition throughout, as in perf/results: images/s = batch / p50 latency, and the
+// speed-up = baseline p50 / ours p50.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/cli/precision_option.h"
+#include "host/cli/progress.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -35,6 +38,7 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
   Tensor input = LoadInput(graph, "", {}, batch);
   for (int i = 0; i < warmup; ++i) engine.Run(input);  // the first run also plans
   std::vector<double> ms, replay_ms;
+  Progress progress;
   for (int i = 0; i < iterations; ++i) {
     double run_us = 0;
     RunOptions run;
@@ -44,15 +48,13 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
     replay_ms.push_back(run_us / 1000);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
-    std::fprintf(stderr, "\r%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
+    progress.Update("%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
   }
-  std::fprintf(stderr, "\n");
-  double total = 0;
-  for (double t : ms) total += t;
+  progress.Finish();
   return {batch,
           engine.backend_name(),
           variant,
-          batch * iterations / (total / 1000.0),
+          batch / (Percentile(ms, 0.5) / 1000.0),  // images/s at the median latency
           Percentile(ms, 0.5),
           Percentile(ms, 0.9),
           Percentile(ms, 0.99),
@@ -62,7 +64,10 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
 }  // namespace
 
 int RunBench(const Args& args) {
-  CLI::App app("Measure throughput and latency per batch size.", "bench");
+  CLI::App app(
+      "Measure throughput and latency per batch size. images/s is batch / p50 latency; the "
+      "speed-up over --baseline is baseline p50 / ours p50 (the definition of perf/results).",
+      "bench");
   std::string model, weights, backend = "auto";
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
@@ -125,7 +130,7 @@ int RunBench(const Args& args) {
   auto speedup = [&](const Measurement& r) {
     for (const Measurement& b : results)
       if (b.variant == "baseline" && b.batch == r.batch && r.variant != "baseline")
-        return r.images_per_second / b.images_per_second;
+        return b.p50 / r.p50;  // ratio of median latencies
     return 0.0;
   };
   if (json_out) {

@@ -43,7 +43,7 @@ int RunInfo(const Args& args) {
       if (n.aux && !with_aux) continue;
       nodes.push_back({{"name", n.name},
                        {"op", OpName(n.op)},
-                       {"shape", {n.shape.n, n.shape.c, n.shape.h, n.shape.w}},
+                       {"shape", n.shape.dims()},
                        {"parameters", n.parameters},
                        {"macs", n.macs},
                        {"aux", n.aux}});

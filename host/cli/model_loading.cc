@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <new>
 #include <random>
 
 #include "graph/error.h"
@@ -9,8 +10,10 @@
 #include "graph/onnx/onnx_import.h"
 #include "host/engine.h"
 #include "host/io/image.h"
+#include "host/io/non_finite.h"
 #include "host/io/npy.h"
 #include "host/io/safetensors.h"
+#include "host/memory_budget.h"
 #include "host/random_weights.h"
 
 namespace incept::cli {
@@ -18,6 +21,22 @@ namespace incept::cli {
 Graph LoadModelGraph(const std::string& model_path) {
   return IsOnnxPath(model_path) ? LoadOnnx(model_path).graph : LoadGraph(model_path);
 }
+
+namespace {
+
+// One warning line per tensor holding NaN or Inf (at most kShown, then a count).
+void WarnAboutNonFiniteWeights(const std::string& path, const WeightMap& weights) {
+  constexpr size_t kShown = 8;
+  const std::vector<NonFiniteTensor> found = FindNonFiniteTensors(weights);
+  for (size_t i = 0; i < found.size() && i < kShown; ++i)
+    std::fprintf(stderr, "warning: %s: %s\n", path.c_str(),
+                 Describe(found[i], weights.at(found[i].name).elements()).c_str());
+  if (found.size() > kShown)
+    std::fprintf(stderr, "warning: %s: %zu more tensors hold NaN or Inf\n", path.c_str(),
+                 found.size() - kShown);
+}
+
+}  // namespace
 
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed) {
@@ -42,6 +61,7 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
                  static_cast<unsigned long long>(seed));
   } else {
     m.weights = LoadSafetensors(weights_path);
+    WarnAboutNonFiniteWeights(weights_path, m.weights);
   }
   return m;
 }
@@ -54,15 +74,26 @@ Tensor LoadInput(const Graph& graph, const std::string& npy_path,
   const Shape model_shape = graph.nodes[inputs[0]].shape;
   Tensor input;
   if (!npy_path.empty()) {
-    input = LoadNpy(npy_path);
+    NpyConversion conversion;
+    input = LoadNpy(npy_path, &conversion);
     if (input.dims.size() != 4)
-      throw Error(npy_path + ": expected a 4-D float32 array (N, C, H, W), got shape " +
-                  input.dims_str());
+      throw Error(npy_path + ": expected a 4-D array (N, C, H, W), got shape " + input.dims_str());
+    if (!conversion.conversion.empty())
+      std::fprintf(stderr, "note: %s: %s input %s\n", npy_path.c_str(), conversion.dtype.c_str(),
+                   conversion.conversion.c_str());
   } else if (!images.empty()) {
     input = LoadImagesBatch(images);
   } else {
     if (batch < 1) throw Error("--batch must be >= 1");
-    input = Tensor({batch, model_shape.c, model_shape.h, model_shape.w});
+    const std::vector<int64_t> dims{batch, model_shape.c, model_shape.h, model_shape.w};
+    const int64_t bytes = batch * model_shape.per_image() * int64_t{sizeof(float)};
+    const std::string who = "batch " + std::to_string(batch);
+    RequireHostMemory(who, bytes, "for its random input", "use a smaller --batch");
+    try {
+      input = Tensor(dims);
+    } catch (const std::bad_alloc&) {
+      throw Error(AllocationFailure(who, bytes, "for its random input", "use a smaller --batch"));
+    }
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (float& v : input.data) v = normal(rng);

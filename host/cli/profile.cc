@@ -22,6 +22,7 @@
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/cli/precision_option.h"
+#include "host/cli/progress.h"
 #include "host/engine.h"
 
 namespace incept::cli {
@@ -58,6 +59,7 @@ void Profile(Engine& engine, const Tensor& input, int iterations, TimingMode mod
   in.graph = &out.prepared->graph;
   in.plan = &out.prepared->plan;
   in.ceilings = ceilings;
+  Progress progress;
   for (int i = 0; i < iterations; ++i) {
     std::vector<NodeTiming> timings;
     double run_us = 0;
@@ -69,9 +71,9 @@ void Profile(Engine& engine, const Tensor& input, int iterations, TimingMode mod
     engine.Run(input, options);
     in.runs.push_back(std::move(timings));
     in.run_us.push_back(run_us);
-    std::fprintf(stderr, "\r%sprofiled run %d/%d", label.c_str(), i + 1, iterations);
+    progress.Update("%sprofiled run %d/%d", label.c_str(), i + 1, iterations);
   }
-  std::fprintf(stderr, "\n");
+  progress.Finish();
   if (in.runs.back().empty())
     throw Error("the " + engine.backend_name() + " backend returned no timings");
   out.last_run = in.runs.back();
