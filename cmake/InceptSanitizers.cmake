@@ -16,6 +16,26 @@ if(INCEPT_SANITIZE)
   message(STATUS "incept: ASan+UBSan build (INCEPT_SANITIZE=ON)")
 endif()
 
+# INCEPT_TSAN (default OFF): ThreadSanitizer on every C++ target, for the concurrency tests
+# (tests/host/engine_concurrency_test.cc). Not with INCEPT_SANITIZE (ASan and TSan exclude
+# each other). OpenMP's runtime is not instrumented, so run with OMP_NUM_THREADS=1 (the
+# kernels then stay on the calling thread and every race TSan sees is between callers):
+#   cmake -S . -B build-tsan -DINCEPT_CUDA=OFF -DINCEPT_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+#   cmake --build build-tsan -j2 --target test_host_engine_concurrency_test
+#   OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R EngineConcurrency
+# Works with gcc (libtsan2) and clang.
+option(INCEPT_TSAN "Build everything with -fsanitize=thread" OFF)
+
+if(INCEPT_TSAN)
+  if(INCEPT_SANITIZE)
+    message(FATAL_ERROR "incept: INCEPT_TSAN and INCEPT_SANITIZE cannot be combined")
+  endif()
+  set(_incept_tsan_flags -fsanitize=thread -fno-omit-frame-pointer -g)
+  add_compile_options("$<$<COMPILE_LANGUAGE:CXX>:${_incept_tsan_flags}>")
+  add_link_options("$<$<LINK_LANGUAGE:CXX>:-fsanitize=thread>")
+  message(STATUS "incept: ThreadSanitizer build (INCEPT_TSAN=ON)")
+endif()
+
 # INCEPT_FUZZ (default OFF): the libFuzzer targets in fuzz/ (needs clang; fuzz/README.md).
 # INCEPT_FUZZ_WERROR (default ON): set OFF if a project warning that only clang raises
 # stops the fuzz build.

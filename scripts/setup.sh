@@ -2,7 +2,8 @@
 # Installs what incept needs from Debian's packages, only what is missing.
 #   scripts/setup.sh          build dependencies
 #   scripts/setup.sh --test   also what the test suite needs (PyTorch and torchvision for
-#                             the parity tests, numpy, Pillow, ONNX's test data)
+#                             the parity tests, numpy, Pillow, ONNX's test data; clang for
+#                             the fuzz stage)
 # The CUDA toolkit and cuDNN are optional: where nvcc is found the CUDA backend is built.
 set -euo pipefail
 
@@ -12,6 +13,9 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-numpy python3-pil python3-torch python3-torchvision)
   packages+=(python3-venv)  # the Triton test's virtual environment (below)
   packages+=(libonnx-testdata)  # ONNX's backend node tests (tests/onnx)
+  # .ci/run's sanitizer and fuzz stages: clang with its libFuzzer/sanitizer runtimes and
+  # LLVM's OpenMP (gcc's ASan/UBSan/TSan runtimes come with build-essential).
+  packages+=(clang libclang-rt-14-dev libomp-dev)
 fi
 
 missing=()
