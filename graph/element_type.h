@@ -1,4 +1,4 @@
-// Element types, layouts and precisions: what a value's bytes hold (DESIGN.md §10).
+// Element types, layouts and precisions: what a value's bytes hold (docs/design.md §7).
 //
 //   ElementType  how one element is stored: fp32 (4 B), fp16 (IEEE binary16, 2 B),
 //                bf16 (bfloat16, the top half of an fp32, 2 B).

@@ -1,4 +1,4 @@
-// Weights as a backend stores them under a precision (DESIGN.md §10): folded in fp32 first
+// Weights as a backend stores them under a precision (docs/design.md §7): folded in fp32 first
 // (BatchNorm), then packed once, at upload: each element rounded once to the storage type
 // (round to nearest even; graph/float16.h) and, for a conv filter read by NHWC activations,
 // reordered from OIHW to OHWI (channels innermost, as cuDNN's NHWC filter descriptor and an

@@ -11,7 +11,7 @@
   precision_baselines.py table OUT_DIR
       The precision x batch table from OUT_DIR/bench_<precision>.json (incept bench --json)
       and OUT_DIR/torch_precision.json, with "PyTorch's best" per batch and the targets of
-      DESIGN.md §7 (GoogLeNet: 3.0 GFLOP per 224x224 image).
+      docs/design.md §14 (GoogLeNet: 3.0 GFLOP per 224x224 image).
 """
 import json, os, statistics, subprocess, sys, time
 

@@ -1,4 +1,4 @@
-// Element types and layouts in our SIMT kernels (DESIGN.md §10): the storage types, their
+// Element types and layouts in our SIMT kernels (docs/design.md §7): the storage types, their
 // conversions to and from fp32 (every kernel computes in fp32), and the element offset in
 // each layout.
 //

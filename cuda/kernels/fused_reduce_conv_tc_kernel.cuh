@@ -1,4 +1,4 @@
-// The fused reduce convolution on tensor cores (DESIGN.md §4.4), NHWC, fp16 or bf16 inputs
+// The fused reduce convolution on tensor cores (docs/design.md §4), NHWC, fp16 or bf16 inputs
 // and weights, fp32 accumulation:
 //
 //   z[y,x,r]      = inside(y,x) ? relu(b1[r] + sum_ci x[y,x,ci] W1[r,ci]) : 0   (stored as T)

@@ -1,4 +1,4 @@
-// The 19 reduce -> KxK conv pairs of GoogLeNet (Inception v1, DESIGN.md §6), the shapes the
+// The 19 reduce -> KxK conv pairs of GoogLeNet (Inception v1, docs/design.md §10), the shapes the
 // fused reduce conv is tested and benchmarked on: the stem's conv2 (1x1, 64) -> conv3 (3x3,
 // 192) at 56x56, and each Inception block's 3x3 and 5x5 branch (torchvision's branch3 uses
 // a 3x3 kernel; the paper's 5x5 is listed here). All stride 1, "same" padding.

@@ -1,5 +1,5 @@
 // The precision policy: which element type and layout every value of a graph gets under a
-// Precision (DESIGN.md §10), and a memory plan made with them.
+// Precision (docs/design.md §7), and a memory plan made with them.
 //
 // fp32 and tf32: every value fp32 NCHW (tf32 changes the math of the convs and the FC, not
 // the data). fp16 and bf16 (T below): the body of the network in T, NHWC; fp32 NCHW where

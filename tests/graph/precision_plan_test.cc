@@ -184,8 +184,8 @@ Graph Optimized(Graph g) {
   return g;
 }
 
-// The real networks: the plan holds, the arena stays within 1.15x of its bound (DESIGN.md
-// §7), the body is in the reduced type, slices sit at channel * 2 B in their root, and the
+// The real networks: the plan holds, the arena stays within 1.15x of its bound (docs/design.md
+// §5), the body is in the reduced type, slices sit at channel * 2 B in their root, and the
 // reduced arena is well below the fp32 one.
 void CheckNetwork(const Graph& loaded, int batch) {
   Graph g = Optimized(loaded);
