@@ -82,6 +82,14 @@ Tensor LoadInput(const Graph& graph, const std::string& npy_path,
       std::fprintf(stderr, "note: %s: %s input %s\n", npy_path.c_str(), conversion.dtype.c_str(),
                    conversion.conversion.c_str());
   } else if (!images.empty()) {
+    // The ImageNet preprocessing crops 224x224; a model taking another size (Inception-v3:
+    // 299x299) would run on an input it was not evaluated at, so say so instead.
+    if (model_shape.h != kImageNetCrop || model_shape.w != kImageNetCrop)
+      throw Error(
+          "--image: the ImageNet preprocessing crops images to 224x224, but the model "
+          "takes " +
+          std::to_string(model_shape.h) + "x" + std::to_string(model_shape.w) +
+          "; give --input X.npy preprocessed for that size");
     input = LoadImagesBatch(images);
   } else {
     if (batch < 1) throw Error("--batch must be >= 1");

@@ -68,6 +68,17 @@ TEST(CliIo, NpyInputOfANonNumericDtypeIsAOneLineError) {
   EXPECT_HAS(r.err, Temp("bool.npy") + ": dtype '|b1': bool arrays are not numeric input");
 }
 
+// The image preprocessing crops 224x224: a model of another input size (Inception-v3,
+// 299x299) is told so before any image is read, not run on the wrong size.
+TEST(CliIo, ImagesForAModelOfAnotherInputSizeAreAOneLineError) {
+  const std::string v3 =
+      std::string(INCEPT_SOURCE_DIR) + "/model_zoo/inception_v3_torchvision.json";
+  auto r = RunCli("run " + v3 + " --image " + Temp("any.png") + " --backend host");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_HAS(r.err, "crops images to 224x224, but the model takes 299x299");
+  EXPECT_EQ(r.err.find("error"), r.err.rfind("error")) << r.err;  // one error line
+}
+
 TEST(CliIo, NonFiniteWeightsAreNamedInAWarning) {
   Graph graph = LoadGraph(kTorchvision);
   WeightMap weights = RandomWeights(graph, 3);
