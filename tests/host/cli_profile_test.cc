@@ -60,8 +60,7 @@ TEST(CliProfile, TableWithBaseline) {
 TEST(CliProfile, OneLineErrors) {
   auto r = RunCli("profile " + kTorchvision + " --precision fp8");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("valid precisions are fp32, tf32, fp16, bf16"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("valid precisions are fp32, tf32, fp16, bf16"), std::string::npos) << r.err;
   EXPECT_EQ(testing::CountLines(r.err), 1) << r.err;
 }
 
