@@ -2,7 +2,7 @@
 // compiled by the host compiler through cuda/emu/emu.h.
 //
 //   __half, __nv_bfloat16   16-bit storage; __float2half_rn / __float2bfloat16_rn round to
-//                           nearest even (cuda/kernels/half_rounding.h), the reverse is exact
+//                           nearest even (graph/float16.h), the reverse is exact
 //   wmma::fragment          every thread's fragment holds the WHOLE tile (rows x cols, as
 //                           fp32 values of the fragment's type), not one lane's share
 //   load/store/fill/mma     warp-collective: every lane of the warp must make the same calls
@@ -33,7 +33,7 @@
 #include <type_traits>
 
 #include "cuda/emu/emu.h"
-#include "cuda/kernels/half_rounding.h"
+#include "graph/float16.h"
 
 // ---- 16-bit float types -------------------------------------------------------------------
 struct __half {
@@ -45,12 +45,12 @@ struct __nv_bfloat16 {
 
 inline __half __float2half_rn(float f) { return __half{incept::FloatToHalfBits(f)}; }
 inline __half __float2half(float f) { return __float2half_rn(f); }
-inline float __half2float(__half h) { return incept::HalfBitsToFloatValue(h.bits); }
+inline float __half2float(__half h) { return incept::HalfBitsToFloat(h.bits); }
 inline __nv_bfloat16 __float2bfloat16_rn(float f) {
   return __nv_bfloat16{incept::FloatToBFloat16Bits(f)};
 }
 inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
-inline float __bfloat162float(__nv_bfloat16 b) { return incept::BFloat16BitsToFloatValue(b.bits); }
+inline float __bfloat162float(__nv_bfloat16 b) { return incept::BFloat16BitsToFloat(b.bits); }
 
 inline void __syncwarp(unsigned /*mask*/ = 0xffffffffu) {}
 
@@ -151,7 +151,7 @@ class fragment {
 template <typename Use, int M, int N, int K, typename T, typename Layout>
 void fill_fragment(fragment<Use, M, N, K, T, Layout>& f, float value) {
   incept::emu::warp::Collective(incept::emu::warp::CallKind::kFill, nullptr, 0, 0,
-                                incept::BitsOfFloat(value));
+                                incept::BitsFromFloat(value));
   const float v = detail::Narrow(value, static_cast<T*>(nullptr));
   for (float& x : f.tile) x = v;
 }

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cuda/kernels/half_rounding.h"
+#include "graph/float16.h"
 #include "graph/op.h"
 #include "graph/shape.h"
 
@@ -31,7 +31,7 @@ inline uint16_t TcBits(TcElement e, float v) {
   return e == TcElement::kHalf ? FloatToHalfBits(v) : FloatToBFloat16Bits(v);
 }
 inline float TcValue(TcElement e, uint16_t bits) {
-  return e == TcElement::kHalf ? HalfBitsToFloatValue(bits) : BFloat16BitsToFloatValue(bits);
+  return e == TcElement::kHalf ? HalfBitsToFloat(bits) : BFloat16BitsToFloat(bits);
 }
 inline float TcRound(TcElement e, float v) { return TcValue(e, TcBits(e, v)); }
 

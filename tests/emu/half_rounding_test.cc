@@ -1,13 +1,13 @@
-// cuda/kernels/half_rounding.h: fp32 -> fp16 / bf16 with round to nearest even, checked over
+// graph/float16.h: fp32 -> fp16 / bf16 with round to nearest even, checked over
 // every 16-bit pattern (round trip exact), at every midpoint between neighbours (ties to
 // even, including the subnormal range and the step to infinity), and on specials.
-#include "cuda/kernels/half_rounding.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
+
+#include "graph/float16.h"
 
 namespace incept {
 namespace {
@@ -18,12 +18,12 @@ TEST(HalfRounding, EveryHalfRoundTripsAndMidpointsTieToEven) {
   for (uint32_t h = 0; h < 0x10000u; ++h) {
     const auto bits = static_cast<uint16_t>(h);
     if (IsHalfNaN(bits)) continue;
-    const float v = HalfBitsToFloatValue(bits);
+    const float v = HalfBitsToFloat(bits);
     ASSERT_EQ(FloatToHalfBits(v), bits) << std::hex << h;
     if ((h & 0x7fffu) >= 0x7bffu) continue;  // the step to inf: see Specials
     // The midpoint to the next half away from zero rounds to the even one of the two.
     const auto next = static_cast<uint16_t>(h + 1);
-    const float up = HalfBitsToFloatValue(next);
+    const float up = HalfBitsToFloat(next);
     const double mid = (static_cast<double>(v) + up) / 2.0;
     const auto mid_f = static_cast<float>(mid);  // exact: halves have 11 significant bits
     ASSERT_EQ(static_cast<double>(mid_f), mid);
@@ -51,14 +51,14 @@ TEST(BFloat16Rounding, RoundTripsAndTiesToEven) {
   for (uint32_t b = 0; b < 0x10000u; ++b) {
     const auto bits = static_cast<uint16_t>(b);
     if ((b & 0x7f80u) == 0x7f80u) continue;  // inf and NaN
-    const float v = BFloat16BitsToFloatValue(bits);
+    const float v = BFloat16BitsToFloat(bits);
     ASSERT_EQ(FloatToBFloat16Bits(v), bits) << std::hex << b;
     // The fp32 halfway to the next bf16 (low 16 bits 0x8000) ties to even.
     const uint32_t mid = (static_cast<uint32_t>(b) << 16) | 0x8000u;
     const uint16_t even = (b & 1u) ? static_cast<uint16_t>(b + 1) : bits;
-    ASSERT_EQ(FloatToBFloat16Bits(FloatOfBits(mid)), even) << std::hex << b;
-    ASSERT_EQ(FloatToBFloat16Bits(FloatOfBits(mid + 1)), static_cast<uint16_t>(b + 1));
-    ASSERT_EQ(FloatToBFloat16Bits(FloatOfBits(mid - 1)), bits);
+    ASSERT_EQ(FloatToBFloat16Bits(FloatFromBits(mid)), even) << std::hex << b;
+    ASSERT_EQ(FloatToBFloat16Bits(FloatFromBits(mid + 1)), static_cast<uint16_t>(b + 1));
+    ASSERT_EQ(FloatToBFloat16Bits(FloatFromBits(mid - 1)), bits);
   }
   EXPECT_EQ(FloatToBFloat16Bits(std::numeric_limits<float>::infinity()), 0x7f80u);
   const uint16_t nan = FloatToBFloat16Bits(std::numeric_limits<float>::quiet_NaN());
