@@ -71,7 +71,17 @@ WeightMap LoadWeights(const Graph& graph, const char* path, uint64_t seed) {
   }
 }
 
-const char* BackendName(incept_backend backend) {
+// The value a C caller stored in an enum field. C lets it hold any int, while loading an
+// out-of-range value through the C++ enum type is undefined, so the bytes are read as int.
+template <class Enum>
+int RawEnum(const Enum& field) {
+  static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized on our ABIs");
+  int value;
+  std::memcpy(&value, &field, sizeof value);
+  return value;
+}
+
+const char* BackendName(int backend) {
   switch (backend) {
     case INCEPT_BACKEND_AUTO:
       return "auto";
@@ -80,15 +90,14 @@ const char* BackendName(incept_backend backend) {
     case INCEPT_BACKEND_CUDA:
       return "cuda";
   }
-  throw StatusError(
-      INCEPT_ERROR_INVALID_ARGUMENT,
-      "options.backend " + std::to_string(int(backend)) + " is not an incept_backend");
+  throw StatusError(INCEPT_ERROR_INVALID_ARGUMENT,
+                    "options.backend " + std::to_string(backend) + " is not an incept_backend");
 }
 
 void CheckOptions(const incept_engine_options& o) {
-  if (o.precision != INCEPT_PRECISION_FP32) {
+  BackendName(RawEnum(o.backend));  // throws for a value that is not an incept_backend
+  if (const int p = RawEnum(o.precision); p != INCEPT_PRECISION_FP32) {
     static const char* names[] = {"fp32", "tf32", "fp16", "bf16"};
-    const int p = static_cast<int>(o.precision);
     if (p < 0 || p > 3)
       throw StatusError(INCEPT_ERROR_INVALID_ARGUMENT,
                         "options.precision " + std::to_string(p) + " is not an incept_precision");
@@ -169,7 +178,7 @@ Engine::Engine(const std::string& model_path, const char* weights_path,
   const Node& input = loaded_graph_.nodes.at(loaded_graph_.InputIndices().at(0));
   default_input_ = input.shape;
   input_name_ = input.name;
-  engine_options_.backend = BackendName(options_.backend);
+  engine_options_.backend = BackendName(RawEnum(options_.backend));
   engine_options_.optimize = options_.optimize != 0;
   engine_options_.streams = options_.streams;
 #ifdef INCEPT_HAVE_CUDA
