@@ -1,5 +1,6 @@
 # INCEPT_SANITIZE (default OFF): AddressSanitizer and UndefinedBehaviorSanitizer on every
-# C++ target of the build (compile and link), for the CPU test suite:
+# C and C++ target of the build (compile and link; the C API's C test program too, whose
+# runtime must come first), for the CPU test suite:
 #   cmake -S . -B build-asan -DINCEPT_CUDA=OFF -DINCEPT_SANITIZE=ON \
 #         -DCMAKE_BUILD_TYPE=RelWithDebInfo
 #   ctest --test-dir build-asan -L "cpu|emu" -LE parity -j2
@@ -11,9 +12,29 @@ option(INCEPT_SANITIZE "Build everything with -fsanitize=address,undefined" OFF)
 if(INCEPT_SANITIZE)
   set(_incept_sanitize_flags -fsanitize=address,undefined -fno-omit-frame-pointer
     -fno-sanitize-recover=undefined)
-  add_compile_options("$<$<COMPILE_LANGUAGE:CXX>:${_incept_sanitize_flags}>")
-  add_link_options("$<$<LINK_LANGUAGE:CXX>:${_incept_sanitize_flags}>")
+  add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${_incept_sanitize_flags}>")
+  add_link_options("$<$<LINK_LANGUAGE:C,CXX>:${_incept_sanitize_flags}>")
   message(STATUS "incept: ASan+UBSan build (INCEPT_SANITIZE=ON)")
+endif()
+
+# INCEPT_TSAN (default OFF): ThreadSanitizer on every C and C++ target, for the concurrency tests
+# (tests/host/engine_concurrency_test.cc). Not with INCEPT_SANITIZE (ASan and TSan exclude
+# each other). OpenMP's runtime is not instrumented, so run with OMP_NUM_THREADS=1 (the
+# kernels then stay on the calling thread and every race TSan sees is between callers):
+#   cmake -S . -B build-tsan -DINCEPT_CUDA=OFF -DINCEPT_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+#   cmake --build build-tsan -j2 --target test_host_engine_concurrency_test
+#   OMP_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R EngineConcurrency
+# Works with gcc (libtsan2) and clang.
+option(INCEPT_TSAN "Build everything with -fsanitize=thread" OFF)
+
+if(INCEPT_TSAN)
+  if(INCEPT_SANITIZE)
+    message(FATAL_ERROR "incept: INCEPT_TSAN and INCEPT_SANITIZE cannot be combined")
+  endif()
+  set(_incept_tsan_flags -fsanitize=thread -fno-omit-frame-pointer -g)
+  add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:${_incept_tsan_flags}>")
+  add_link_options("$<$<LINK_LANGUAGE:C,CXX>:-fsanitize=thread>")
+  message(STATUS "incept: ThreadSanitizer build (INCEPT_TSAN=ON)")
 endif()
 
 # INCEPT_FUZZ (default OFF): the libFuzzer targets in fuzz/ (needs clang; fuzz/README.md).

@@ -9,5 +9,10 @@ void AdaptiveAvgPoolForward(simt::ConstTensorRef in, simt::TensorRef out, cudaSt
   simt::LaunchAdaptiveAvgPool(in, out, stream);
 }
 
+void AdaptiveAvgPoolForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
+                            cudaStream_t stream) {
+  simt::LaunchAdaptiveAvgPool(in, out, stream);
+}
+
 }  // namespace cuda
 }  // namespace incept

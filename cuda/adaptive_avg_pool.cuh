@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "cuda/kernels/any_tensor_ref.h"
 #include "cuda/kernels/tensor_ref.h"
 #include "graph/op.h"
 
@@ -14,6 +15,9 @@ namespace incept {
 namespace cuda {
 
 void AdaptiveAvgPoolForward(simt::ConstTensorRef in, simt::TensorRef out, cudaStream_t stream);
+// Any element type and layout, the same for input and output; summed in fp32.
+void AdaptiveAvgPoolForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
+                            cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace incept

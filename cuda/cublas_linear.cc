@@ -18,8 +18,9 @@ void LinearForward(cublasHandle_t handle, simt::ConstTensorRef in, const float* 
   if (!in.data || !out.data || !weight) fail("null input, weight or output");
   if (attrs.has_bias && !bias) fail("the layer has a bias but none was given");
   const int64_t k = in.shape.per_image(), f = attrs.out_features, n = in.shape.n;
-  if (out.shape != Shape{n, f, 1, 1})
-    fail("output shape " + out.shape.str() + ", expected " + Shape{n, f, 1, 1}.str());
+  // (N, F) at rank 2 as the graph gives it; (N, F, 1, 1) is the same memory.
+  if (out.shape.n != n || out.shape.c != f || out.shape.plane() != 1)
+    fail("output shape " + out.shape.str() + ", expected " + Shape::Features(n, f).str());
   if (in.batch_stride < k || out.batch_stride < f) fail("batch stride smaller than a row");
   for (int64_t v : {k, f, n, in.batch_stride, out.batch_stride})
     if (v < 1 || v > INT_MAX) fail("dimension out of cuBLAS's int range");

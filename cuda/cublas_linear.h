@@ -18,7 +18,8 @@ namespace incept {
 namespace cuda {
 
 // in: (N, C, H, W), read as N rows of K = C*H*W; weight [F][K]; bias [F] or null (required
-// when attrs.has_bias); out: (N, F, 1, 1). Enqueues on `stream` (set on the handle).
+// when attrs.has_bias); out: (N, F) (rank 2; h = w = 1). Enqueues on `stream` (set on the
+// handle).
 void LinearForward(cublasHandle_t handle, simt::ConstTensorRef in, const float* weight,
                    const float* bias, const LinearAttrs& attrs, simt::TensorRef out,
                    cudaStream_t stream);

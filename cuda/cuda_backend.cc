@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "cuda/ceiling_probe.h"
 #include "cuda/plan_tactics.h"
 #include "graph/error.h"
 #include "graph/planner/tactic_select.h"
@@ -31,6 +32,36 @@ std::string CudaBackend::Unavailable() const {
   return "";
 }
 
+std::string CudaBackend::CannotRun(Precision precision) const {
+  if (precision == Precision::kFp32) return "";
+  int device = 0, major = 0, minor = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return "cannot read the device's compute capability";
+  }
+  const std::string name = PrecisionName(precision);
+  const std::string capability = std::to_string(major) + "." + std::to_string(minor);
+  if ((precision == Precision::kTf32 || precision == Precision::kBf16) && major < 8)
+    return name + " needs compute capability 8.0 or newer; device " + std::to_string(device) +
+           " has " + capability;
+  if (IsReduced(precision))
+    return name + " kernels are not bound in the cuda backend yet (run --backend host for the " +
+           "rounding reference, or --precision fp32 or tf32 on the GPU)";
+  return "";
+}
+
+namespace {
+
+// The context options a plan asks for: tensor-op math under tf32.
+ContextOptions OptionsForPlan(ContextOptions options, const Plan& plan) {
+  if (plan.precision == Precision::kTf32) options.math = ConvMath::kTf32;
+  return options;
+}
+
+}  // namespace
+
 std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights) {
   const uint64_t fingerprint = WeightsFingerprint(weights);
   int device = 0;
@@ -43,7 +74,8 @@ std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weight
 
 std::unique_ptr<CudaContext> CudaBackend::CreateContext(
     const Graph& graph, const Plan& plan, std::shared_ptr<const DeviceWeights> weights) const {
-  return std::make_unique<CudaContext>(graph, plan, std::move(weights), options_);
+  return std::make_unique<CudaContext>(graph, plan, std::move(weights),
+                                       OptionsForPlan(options_, plan));
 }
 
 // The conv policy: the one the plan's tactics record (AssignTactics, or an engine file),
@@ -55,14 +87,14 @@ std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const Weigh
                                                  const Plan& plan) {
   std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
   if (std::optional<ConvChoice> choice = RecordedConvChoice(plan)) {
-    ContextOptions chosen = options_;
+    ContextOptions chosen = OptionsForPlan(options_, plan);
     chosen.conv_algorithms_by_timing = *choice == ConvChoice::kTimedAlone;
     chosen.conv_algorithms = RecordedConvAlgorithms(plan);  // every conv's: nothing timed
     return std::make_unique<CudaContext>(graph, plan, device_weights, chosen);
   }
   if (!options_.keep_faster_algorithm_choice) return CreateContext(graph, plan, device_weights);
   constexpr int kReplays = 10;
-  ContextOptions heuristic = options_, timed = options_;
+  ContextOptions heuristic = OptionsForPlan(options_, plan), timed = heuristic;
   heuristic.conv_algorithms_by_timing = false;
   timed.conv_algorithms_by_timing = true;
   auto best = std::make_unique<CudaContext>(graph, plan, device_weights, heuristic);
@@ -110,11 +142,12 @@ std::string VersionString(int major, int minor, int patch = -1) {
 }  // namespace
 
 void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) {
+  const ContextOptions options = OptionsForPlan(options_, plan);
   ConvTactics convs;
-  convs.math = options_.math == ConvMath::kFp32 ? MathType::kFma : MathType::kDefault;
-  if (!options_.keep_faster_algorithm_choice) {
+  convs.math = options.math == ConvMath::kFp32 ? MathType::kFma : MathType::kDefault;
+  if (!options.keep_faster_algorithm_choice) {
     convs.choice =
-        options_.conv_algorithms_by_timing ? ConvChoice::kTimedAlone : ConvChoice::kHeuristic;
+        options.conv_algorithms_by_timing ? ConvChoice::kTimedAlone : ConvChoice::kHeuristic;
     FillCudaTactics(graph, plan, convs);
     return;
   }
@@ -126,13 +159,16 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
     cache = timing_cache_;
   }
   const DeviceKey device = Device();
-  const std::string element_type = options_.math == ConvMath::kFp32 ? "fp32" : "tf32";
+  // A conv's signature carries the plan's precision (fp32 and tf32 differ in math on the
+  // same data) and its output's layout.
+  const std::string element_type = PrecisionName(plan.precision);
   std::vector<std::string> signatures(graph.nodes.size());
   {
     const GraphViews views = AnalyzeViews(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i)
       if (views.launched[i] && graph.nodes[i].op == OpKind::kConv2d)
-        signatures[i] = LayerSignature(graph, static_cast<int>(i), element_type, "NCHW");
+        signatures[i] = LayerSignature(graph, static_cast<int>(i), element_type,
+                                       LayoutName(plan.values.at(i).format.layout));
   }
   if (cache) {
     ConvTactics cached = convs;
@@ -157,7 +193,7 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
   }
 
   std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
-  ContextOptions heuristic = options_, timed = options_;
+  ContextOptions heuristic = options, timed = options;
   heuristic.conv_algorithms_by_timing = false;
   timed.conv_algorithms_by_timing = true;
   std::vector<std::unique_ptr<CudaContext>> contexts;
@@ -185,11 +221,11 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
   // 2. Per conv where the other policy picked another algorithm: that algorithm swapped
   // into the real plan (every other conv as chosen so far), timed against the current plan
   // in context; kept only if faster beyond the noise.
-  if (options_.refine_conv_algorithms_per_node && contexts.size() == 2) {
+  if (options.refine_conv_algorithms_per_node && contexts.size() == 2) {
     const std::vector<int> other = contexts[1 - policy.chosen]->conv_algorithms();
     contexts.clear();  // free the other policy's context
     std::vector<int> algorithms = convs.algorithms;
-    ContextOptions forced = options_;
+    ContextOptions forced = options;
     SelectionOptions node_rounds;
     node_rounds.min_rounds = 3;
     node_rounds.max_rounds = 10;
@@ -280,6 +316,8 @@ DeviceKey CudaBackend::Device() const {
     key.cublas = VersionString(major, minor, patch);
   return key;
 }
+
+DeviceCeilings CudaBackend::MeasureCeilings() { return MeasureDeviceCeilings(); }
 
 std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options) {
   return std::make_unique<CudaBackend>(std::move(options));

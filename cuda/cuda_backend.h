@@ -1,4 +1,4 @@
-// The CUDA backend (DESIGN.md §5): "cuda" in the backend registry.
+// The CUDA backend (docs/design.md §6): "cuda" in the backend registry.
 //
 //   Backend    CudaBackend: says why it cannot run (no device) without aborting; uploads a
 //              model's weights once (DeviceWeights, shared by every context compiled from
@@ -41,6 +41,10 @@ class CudaBackend : public Backend {
   // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
   // Tactic selection will decide per layer once the kernel is tuned.
   bool PrefersReduceFusion() const override { return false; }
+  // fp32 everywhere; tf32 and bf16 need compute capability 8.0 (tensor-op TF32 and bf16
+  // math; below it cuDNN would quietly compute fp32 or fail); fp16 and bf16 plans are not
+  // bound to kernels yet (graph/planner/precision_policy.h describes what they will run).
+  std::string CannotRun(Precision precision) const override;
   // Chooses the convs' algorithm policy for the whole plan by timing both plans in context
   // (cuda/plan_tactics.h), unless options().keep_faster_algorithm_choice is off (then the
   // configured policy is recorded untimed).
@@ -53,8 +57,11 @@ class CudaBackend : public Backend {
   // Uploads `weights` unless the last upload had the same content, then builds a context:
   // with the conv policy the plan's tactics record, or, for a plan without tactics, both
   // policies timed and the faster kept.
+  // plan.precision tf32 selects tensor-op math (ConvMath::kTf32) for the convs and the FC.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
+  // cuBLAS SGEMM and a device copy on the current device (cuda/ceiling_probe.h).
+  DeviceCeilings MeasureCeilings() override;
 
   // The device copy of `weights` (reused while their content is the same). Thread-safe.
   std::shared_ptr<const DeviceWeights> Upload(const WeightMap& weights);

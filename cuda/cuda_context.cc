@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "cuda/check.h"
+#include "cuda/launch_tag.h"
+#include "cuda/nvtx.h"
 #include "graph/error.h"
 #include "graph/op_registry.h"
 
@@ -23,7 +25,11 @@ size_t AlignUp(size_t bytes) {
 CudaContext::CudaContext(const Graph& graph, const Plan& plan,
                          std::shared_ptr<const DeviceWeights> weights,
                          const ContextOptions& options)
-    : graph_(graph), plan_(plan), views_(AnalyzeViews(graph_)), weights_(std::move(weights)) {
+    : graph_(graph),
+      plan_(plan),
+      views_(AnalyzeViews(graph_)),
+      weights_(std::move(weights)),
+      launch_context_id_(NewLaunchContextId()) {
   if (!weights_) Fail("no device weights");
   if (plan_.values.size() != graph_.nodes.size() || plan_.bytes_per_element != 4)
     Fail("the plan has no fp32 memory plan for this graph");
@@ -169,7 +175,11 @@ void CudaContext::EnqueuePlan() {
     switch (step.kind) {
       case StepKind::kLaunch:
         try {
+          const ScopedLaunchTag tag({launch_context_id_, step.node});
+          const NvtxRange range(graph_.nodes[step.node].name.c_str(), nvtx_ranges_);
+          if (launch_observer_) launch_observer_(step.node, s.stream, false);
           nodes_[step.node].enqueue(s);
+          if (launch_observer_) launch_observer_(step.node, s.stream, true);
         } catch (const Error& e) {
           const Node& node = graph_.nodes[step.node];
           Fail("node \"" + node.name + "\" (" + OpName(node.op) + "): " + e.what());
@@ -250,14 +260,26 @@ std::vector<Tensor> CudaContext::Run(const Tensor& input, const RunOptions& opti
     CUDA_CHECK(cudaMemsetAsync(arena_.base(), 0xff, arena_.size(), stream));
   CUDA_CHECK(cudaMemcpyAsync(Ref(input_node_).data, input.data.data(),
                              input.data.size() * sizeof(float), cudaMemcpyHostToDevice, stream));
-  Replay(stream);
+  {
+    struct RestoreNvtx {
+      bool& on;
+      ~RestoreNvtx() { on = true; }
+    } restore{nvtx_ranges_};
+    nvtx_ranges_ = options.nvtx_ranges;
+    if (options.timings && options.timing_mode == TimingMode::kIsolated)
+      RunIsolated(options);
+    else if (options.timings)
+      RunTraced(options);
+    else
+      TimedReplay(stream, captured_, options.run_us);
+  }
   Tensor all({output_elements()});
   CopyOutputs(all.data.data(), cudaMemcpyDeviceToHost, stream);
   streams_[0].Synchronize();
   std::vector<Tensor> outputs;
   const float* from = all.data.data();
   for (const Shape& o : output_shapes()) {
-    Tensor t({o.n, o.c, o.h, o.w});
+    Tensor t(o.dims());
     std::copy(from, from + o.elements(), t.data.begin());
     from += o.elements();
     outputs.push_back(std::move(t));

@@ -15,11 +15,19 @@
 // cudaGraphLaunch, output copy. If capture fails, the context runs eagerly and says why
 // (graph_fallback_reason()).
 //
+// Profiling (RunOptions::timings, cuda/cuda_context_profile.cc): concurrent mode recaptures
+// the plan once with the CUPTI tracer subscribed (so its graph nodes carry launch tags) and
+// traces a replay of that graph, one NodeTiming per kernel, memcpy or memset; isolated mode
+// runs each node alone, eagerly, between two CUDA events, synchronising after each. Every
+// eager node launch is inside an NVTX range named after the node, each replay inside one
+// named after the graph (RunOptions::nvtx_ranges turns them off for a Run).
+//
 // Threads: a context runs one inference at a time; use one context per thread. Contexts
 // on one DeviceWeights may run concurrently from several threads: there is no global
 // mutable state.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +46,8 @@
 
 namespace incept {
 namespace cuda {
+
+class CuptiTracer;  // cuda/cupti_profiler.h
 
 struct ContextOptions {
   bool use_cuda_graph = true;       // false: launch every step eagerly (debugging, benchmarks)
@@ -69,13 +79,15 @@ class CudaContext : public Executable {
   CudaContext& operator=(const CudaContext&) = delete;
 
   // Host in, host out: copies `input` (N, C, H, W) into the arena, replays the plan and
-  // returns the graph outputs; synchronous. options.poison fills the arena with NaN first.
+  // returns the graph outputs, each with its rank (logits (N, F)); synchronous.
+  // options.poison fills the arena with NaN first.
   std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) override;
 
   // The service entry point, asynchronous on the caller's stream:
   //   device_input   input_shape().elements() floats, dense NCHW, device memory
   //   device_output  output_elements() floats, device memory: the graph outputs in
-  //                  graph.outputs order, each dense NCHW, back to back
+  //                  graph.outputs order, each dense (output_shapes(): NCHW, or (N, F) for
+  //                  features), back to back
   // Everything is ordered after the work already queued on `caller_stream` and work queued
   // there afterwards sees the outputs (the CUDA graph is launched on `caller_stream`
   // itself; eagerly, the plan's streams wait on an event recorded there, and it waits on
@@ -108,6 +120,12 @@ class CudaContext : public Executable {
   void EnqueuePlan();                // every step of every stream, in plan.order
   void Replay(cudaStream_t stream);  // the graph, or the eager plan joined with `stream`
   void CopyOutputs(float* destination, cudaMemcpyKind kind, cudaStream_t stream) const;
+  // Profiling (cuda_context_profile.cc): both leave the plan's outputs in the arena.
+  void RunTraced(const RunOptions& options);    // concurrent: CUPTI over a graph replay
+  void RunIsolated(const RunOptions& options);  // each node alone between CUDA events
+  void CaptureTraced(CuptiTracer& tracer);      // traced_, its nodes tagged
+  // Replay (or run eagerly) and store the time of the plan alone in *run_us if asked.
+  void TimedReplay(cudaStream_t stream, const CapturedGraph& graph, double* run_us);
 
   const Graph graph_;
   const Plan plan_;
@@ -131,6 +149,14 @@ class CudaContext : public Executable {
   std::vector<int> conv_algorithms_;        // per graph node: cuDNN algorithm bound, or -1
   CapturedGraph captured_;
   std::string graph_fallback_reason_;
+  // Profiling: this context's launch-tag id, the NVTX switch for eager launches, and the
+  // plan recaptured while the CUPTI tracer was subscribed (empty until a traced run).
+  const uint64_t launch_context_id_;
+  bool nvtx_ranges_ = true;
+  CapturedGraph traced_;
+  // When set (while capturing traced_), called before (false) and after (true) each node's
+  // launch on its stream.
+  std::function<void(int node, cudaStream_t stream, bool after)> launch_observer_;
 };
 
 }  // namespace cuda

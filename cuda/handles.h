@@ -1,4 +1,4 @@
-// RAII cuDNN and cuBLAS handles. DESIGN.md §5: one of each per stream, so each handle is
+// RAII cuDNN and cuBLAS handles. docs/design.md §6: one of each per stream, so each handle is
 // bound to its stream at creation (cudnnSetStream / cublasSetStream).
 #pragma once
 

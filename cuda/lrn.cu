@@ -10,5 +10,10 @@ void LrnForward(simt::ConstTensorRef in, const LrnAttrs& attrs, simt::TensorRef 
   simt::LaunchLrn(in, attrs, out, stream);
 }
 
+void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs, const simt::AnyTensorRef& out,
+                cudaStream_t stream) {
+  simt::LaunchLrn(in, attrs, out, stream);
+}
+
 }  // namespace cuda
 }  // namespace incept

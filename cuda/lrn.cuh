@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "cuda/kernels/any_tensor_ref.h"
 #include "cuda/kernels/tensor_ref.h"
 #include "graph/op.h"
 
@@ -14,6 +15,9 @@ namespace incept {
 namespace cuda {
 
 void LrnForward(simt::ConstTensorRef in, const LrnAttrs& attrs, simt::TensorRef out,
+                cudaStream_t stream);
+// Any element type and layout, the same for input and output; computed in fp32.
+void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs, const simt::AnyTensorRef& out,
                 cudaStream_t stream);
 
 }  // namespace cuda

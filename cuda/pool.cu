@@ -15,5 +15,10 @@ void AvgPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::Tenso
   simt::LaunchPool(simt::PoolMode::kAvg, in, attrs, out, stream);
 }
 
+void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
+                 const simt::AnyTensorRef& out, cudaStream_t stream) {
+  simt::LaunchPool(max ? simt::PoolMode::kMax : simt::PoolMode::kAvg, in, attrs, out, stream);
+}
+
 }  // namespace cuda
 }  // namespace incept

@@ -5,6 +5,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include "cuda/kernels/any_tensor_ref.h"
 #include "cuda/kernels/tensor_ref.h"
 #include "graph/op.h"
 
@@ -15,6 +16,10 @@ void MaxPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::Tenso
                     cudaStream_t stream);
 void AvgPoolForward(simt::ConstTensorRef in, const PoolAttrs& attrs, simt::TensorRef out,
                     cudaStream_t stream);
+// Any element type (fp32, fp16, bf16) and layout (NCHW, NHWC), the same for input and
+// output; computed in fp32.
+void PoolForward(bool max, const simt::AnyTensorRef& in, const PoolAttrs& attrs,
+                 const simt::AnyTensorRef& out, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace incept

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
@@ -16,19 +17,43 @@
 
 namespace incept {
 
-// One launch of a profiled run: which node, on which plan stream, when (microseconds from
-// the start of the run) and for how long.
+// One timed piece of work of a profiled run: which node, on which plan stream, when
+// (microseconds from the start of the run) and for how long. The host backend gives one per
+// node launch; the CUDA backend one per kernel, memset or copy (a node may launch several).
 struct NodeTiming {
   int node = -1;
   int stream = 0;
   double start_us = 0, duration_us = 0;
+  std::string kernel;      // the kernel's name (CUDA, concurrent mode); empty otherwise
+  int device_stream = -1;  // the CUDA stream it ran on (CUPTI's stream id); -1 on the host
+};
+
+// How a profiled run times its nodes (RunOptions::timings).
+enum class TimingMode {
+  kConcurrent,  // the real run: CUDA graph replay on all streams, kernels traced (CUPTI)
+  kIsolated,    // each node alone, one after another, each timed by itself
 };
 
 struct RunOptions {
   bool poison = false;  // host: NaN-fill each buffer the moment its value dies
-  // When set, the backend appends one NodeTiming per launch (host: wall clock around each
-  // kernel). A backend that cannot time nodes leaves it empty.
+  // When set, the backend appends one NodeTiming per timed piece of work (host: wall clock
+  // around each kernel). A backend that cannot time nodes throws Error saying why.
   std::vector<NodeTiming>* timings = nullptr;
+  TimingMode timing_mode = TimingMode::kConcurrent;
+  // When set, the backend stores the time of the plan's execution alone, in microseconds,
+  // without the input and output copies (CUDA: cudaEvents around the replay; host: wall
+  // clock around the kernels). Independent of `timings`.
+  double* run_us = nullptr;
+  // CUDA: NVTX ranges named after the nodes around every eager launch and one around each
+  // graph replay (Nsight Systems and Nsight Compute show them).
+  bool nvtx_ranges = true;
+};
+
+// Peak rates of a device, measured by a probe (Backend::MeasureCeilings): the roofline.
+struct DeviceCeilings {
+  double flops_per_second = 0;  // 0: unknown
+  double bytes_per_second = 0;  // 0: unknown
+  std::string how;              // what was measured, e.g. "cuBLAS SGEMM 4096^3"
 };
 
 // A graph bound to weights and a plan on one backend, ready to run repeatedly. Not
@@ -38,7 +63,7 @@ class Executable {
  public:
   virtual ~Executable() = default;
   // input: (N, C, H, W) matching the graph's Input shape. Returns the graph outputs in
-  // graph.outputs order, each (N, C, H, W).
+  // graph.outputs order, each of its value's rank: (N, C, H, W), or (N, F) for features (logits).
   virtual std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) = 0;
 };
 
@@ -70,11 +95,20 @@ class Backend {
     key.backend = name();
     return key;
   }
+  // Why this backend cannot run `precision` here (e.g. "bf16 needs compute capability 8.0,
+  // the device has 7.5"), or "" if it can.
+  virtual std::string CannotRun(Precision precision) const {
+    (void)precision;
+    return "";
+  }
   // `graph` has shapes inferred; `weights` hold every parameter it names (CheckWeights).
   // Thread-safe: the Engine compiles executables for several callers at once. The result
   // may keep pointers into `weights` (they outlive it) but not into `graph` or `plan`.
   virtual std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                               const Plan& plan) = 0;
+  // Measures the peak FLOP/s and bytes/s that the roofline classes compare against (takes
+  // up to a second). A backend without a probe returns zeros.
+  virtual DeviceCeilings MeasureCeilings() { return {}; }
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

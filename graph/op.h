@@ -28,7 +28,7 @@ enum class OpKind {
   kBatchNorm,        // attrs: BatchNormAttrs; params: weight, bias, running_mean, running_var
   kConcat,           // channel concat; attrs: EmptyAttrs
   kDropout,          // identity at inference; attrs: DropoutAttrs
-  kFlatten,          // (N,C,H,W) -> (N,C*H*W,1,1); attrs: EmptyAttrs
+  kFlatten,          // (N,C,H,W) -> (N,C*H*W), rank 2; attrs: EmptyAttrs
   kLinear,           // attrs: LinearAttrs; params: weight [, bias]
   kSoftmax,          // over channels; attrs: EmptyAttrs
   kChannelAffine,    // y[c] = x[c] * scale[c] + shift[c]; attrs: ChannelAffineAttrs

@@ -4,6 +4,8 @@
 // given order; whatever is left when no node is ready lies on (or behind) a cycle.
 #include "graph/shape_inference.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -87,6 +89,19 @@ std::string DimsStr(const std::vector<int64_t>& dims) {
   return s + "]";
 }
 
+// Ops that slide a window over, or normalise across, an image: they need (N, C, H, W)
+// inputs, as in PyTorch; a rank-2 feature value (after a Flatten or a Linear) is refused.
+constexpr OpKind kImageOps[] = {OpKind::kConv2d,  OpKind::kFusedReduceConv, OpKind::kMaxPool,
+                                OpKind::kAvgPool, OpKind::kAdaptiveAvgPool, OpKind::kLRN};
+
+void CheckImageInputs(const Node& node, const std::vector<Shape>& in) {
+  if (std::find(std::begin(kImageOps), std::end(kImageOps), node.op) == std::end(kImageOps)) return;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (in[i].rank != 4)
+      throw Error("input \"" + node.inputs[i] + "\" is " + in[i].str() + " (rank " +
+                  std::to_string(in[i].rank) + "); this op needs (N, C, H, W)");
+}
+
 std::vector<Shape> InputShapes(const Graph& graph, const Node& node,
                                const std::map<std::string, Shape>& shapes) {
   std::vector<Shape> in;
@@ -112,6 +127,7 @@ void InferShapes(Graph& graph, std::optional<Shape> input_shape) {
                     " inputs, got " + std::to_string(count));
       if (node.op == OpKind::kInput && input_shape) node.attr<InputAttrs>().shape = *input_shape;
       std::vector<Shape> in = InputShapes(graph, node, shapes);
+      CheckImageInputs(node, in);
       node.shape = info.infer_shape(node, in);
       CheckParamRoles(node, info.param_shapes(node, in));
     } catch (const NodeError&) {

@@ -1,5 +1,6 @@
 // Tensor: a dense fp32 host array with its dimensions, used for weights (any rank) and for
-// whole activations at the API boundary (rank 4, NCHW).
+// whole activations at the API boundary (an input (N, C, H, W); outputs of their value's rank,
+// e.g. logits (N, 1000)).
 #pragma once
 
 #include <cstdint>

@@ -110,6 +110,7 @@ void Engine::ChooseBackend() {
     if (has_cuda) {
       std::unique_ptr<Backend> cuda = CreateBackend("cuda");
       fallback_reason_ = cuda->Unavailable();
+      if (fallback_reason_.empty()) fallback_reason_ = cuda->CannotRun(options_.precision);
       if (fallback_reason_.empty()) wanted = "cuda";
     } else {
       fallback_reason_ = "this build has no CUDA backend";
@@ -119,6 +120,9 @@ void Engine::ChooseBackend() {
   if (std::string why = backend_->Unavailable(); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run here: " + why);
   backend_name_ = wanted;
+  if (std::string why = backend_->CannotRun(options_.precision); !why.empty())
+    throw Error("backend \"" + wanted + "\" cannot run precision " +
+                PrecisionName(options_.precision) + ": " + why);
 }
 
 Engine::~Engine() = default;
@@ -144,7 +148,7 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     auto prepared = std::make_unique<Prepared>();
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
-    prepared->plan = MakePlan(prepared->graph, options_.streams);
+    prepared->plan = MakePlan(prepared->graph, options_.streams, options_.precision);
     backend_->AssignTactics(prepared->graph, weights_, prepared->plan);
     slot->prepared = std::move(prepared);
   }

@@ -43,9 +43,10 @@
 #include <vector>
 
 #include "graph/backend.h"
+#include "graph/element_type.h"
 #include "graph/graph.h"
-#include "graph/planner/make_plan.h"
 #include "graph/passes/passes.h"
+#include "graph/planner/make_plan.h"
 #include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
@@ -62,6 +63,10 @@ struct EngineOptions {
   // Most executables Engine::Run keeps per input shape, i.e. most concurrent inferences
   // of one shape (each has its own arena); further callers wait. >= 1.
   int max_executables_per_shape = 8;
+  // Element types of the plan and math of the convs and the FC (graph/planner/
+  // precision_policy.h); the input and the outputs stay fp32. The host backend rounds like
+  // the device under fp16 and bf16 (host_backend.h) and computes tf32 in fp32.
+  Precision precision = Precision::kFp32;
 };
 
 class EngineContext;

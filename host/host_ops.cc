@@ -66,7 +66,7 @@ const HostOp kHostOps[] = {
                           TensorView out) { CopyForward(in[0], out); }},
     {OpKind::kFlatten,
      [](const Node&, const std::vector<ConstTensorView>& in, const NodeParams&, TensorView out) {
-       // (N, C, H, W) -> (N, CHW, 1, 1): the same bytes per image, read as one plane.
+       // (N, C, H, W) -> (N, CHW): the same bytes per image, read as one plane.
        ConstTensorView flat(in[0].data, out.shape, in[0].batch_stride);
        CopyForward(flat, out);
      }},

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perf/gpu_check.sh: the one command for a lent GPU machine (DESIGN.md §8), about 5 minutes.
+# perf/gpu_check.sh: the one command for a lent GPU machine (docs/design.md §14), about 5 minutes.
 #
 #   perf/gpu_check.sh [BUILD_DIR]          on the GPU machine, from anywhere in the repo
 #   perf/gpu_check.sh --pack BUILD [DEST]  here: copy only what a GPU run needs (the CLI, the
@@ -15,12 +15,22 @@
 #   4. end to end: incept run --backend cuda vs --backend host on one .npy input, both
 #      GoogLeNets, relative L2 (fp32 target <= 1e-4)
 #   5. one inference under compute-sanitizer --tool memcheck, if present
-#   6. incept bench --backend cuda --batch 1,8,64 --baseline --json
+#   6. incept bench --backend cuda --batch 1,8,64 --baseline --json (our optimised plan:
+#      the graph passes without reduce fusion, which the CUDA backend does not use; streams;
+#      a CUDA graph)
+#   6b. incept profile --backend cuda at batch 1 and 64 (CUPTI-traced replay, table, JSON,
+#      Chrome trace, --baseline at batch 1; isolated mode at batch 1): the critical path's
+#      sum of node times against bench's replay p50, PASS within 10%
 #   6c. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
 #      builds at batch 8, the conv tactic's in-context candidates
 #   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
 #      batch 1 and 64
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
+#   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
+#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
+#   7d. precisions: ours fp32/tf32/fp16/bf16 at batch 1,8,64,256; PyTorch eager fp32, fp16
+#      channels_last + CUDA graph, torch.compile max-autotune (capped per batch by
+#      $INCEPT_COMPILE_CAP_S, default 120 s); cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py)
 #   8. a short table, printed last (also $OUT/summary.md)
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
@@ -36,6 +46,12 @@ if [[ ${1:-} == --pack ]]; then
   cp "$src/host/incept" "$dest/host/"
   cp "$src"/tests/test_cuda_*_test "$dest/tests/" 2>/dev/null
   cp "$src/CMakeCache.txt" "$dest/" 2>/dev/null
+  mkdir -p "$dest/cuda" && cp "$src/cuda/incept_fused_pairs_bench" "$dest/cuda/" 2>/dev/null
+  # The commit the build came from, for the run's records (the GPU machine's copy of the
+  # tree may have no .git): the short hash, and whether the tree had changes.
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  [[ $commit != unknown ]] && ! git diff --quiet HEAD -- 2>/dev/null && commit="$commit (dirty tree)"
+  echo "$commit" >"$dest/COMMIT"
   echo "gpu_check: packed $(ls "$dest/tests" | wc -l) test executables and the CLI into $dest ($(du -sh "$dest" | cut -f1))"
   exit 0
 fi
@@ -77,7 +93,8 @@ try:
 except Exception:
     bases = []
 for base in bases:
-    for pattern in ("libcudnn.so*", "libcublas.so*", "libcublasLt.so*", "libcudart.so*"):
+    for pattern in ("libcudnn.so*", "libcublas.so*", "libcublasLt.so*", "libcudart.so*",
+                    "libcupti.so*"):
         for f in sorted(glob.glob(os.path.join(base, "**", pattern), recursive=True)):
             d = os.path.dirname(f)
             if d not in dirs:
@@ -133,7 +150,19 @@ if ldd "$INCEPT" | grep -q 'not found'; then
   exit 5
 fi
 say "libraries used: $(ldd "$INCEPT" | grep -E 'cudnn|cublas|cudart' | awk '{print $3}' | tr '\n' ' ')"
-GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The commit: of the carried build (the COMMIT file --pack wrote beside it) and of this
+# tree (git, where the copy has its .git); recorded in env.txt and in the summary's title.
+PACKED=$(head -n1 "$BUILD/COMMIT" 2>/dev/null)
+TREE=$(git rev-parse --short HEAD 2>/dev/null)
+[[ -n $TREE ]] && ! git diff --quiet HEAD -- 2>/dev/null && TREE="$TREE (dirty tree)"
+if [[ -n $PACKED && -n $TREE && $PACKED != "$TREE" ]]; then
+  GIT_COMMIT="build $PACKED, tree $TREE"
+elif [[ -n ${PACKED:-$TREE} ]]; then
+  GIT_COMMIT=${PACKED:-$TREE}
+else
+  GIT_COMMIT="unknown (no .git here and no $BUILD/COMMIT: carry a build made with --pack)"
+fi
+say "commit: $GIT_COMMIT"
 
 # ---- 3. gpu tests ---------------------------------------------------------------------------
 TESTS_LOG=$OUT/gpu_tests.log
@@ -236,6 +265,56 @@ echo "===== incept bench" >>"$CHECKS"
 timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
   --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
 
+# ---- 6b. GPU profile -----------------------------------------------------------------------------
+# Per-node times of the real concurrent replay (CUPTI), at batch 1 and 64; files for
+# perf/results/: profile_b<N>.txt (table), profile_b<N>.json, trace_b<N>.json (Perfetto).
+for batch in 1 64; do
+  say "incept profile --backend cuda --batch $batch"
+  echo "===== incept profile --batch $batch" >>"$CHECKS"
+  extra=""
+  [[ $batch == 1 ]] && extra="--baseline"
+  timeout 240 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch "$batch" \
+    --iterations 10 --top 25 --kernels $extra --trace "$OUT/trace_b$batch.json" \
+    --json-file "$OUT/profile_b$batch.json" >"$OUT/profile_b$batch.txt" 2>>"$CHECKS" || {
+    say "incept profile --batch $batch failed: $(tail -n 1 "$CHECKS")"
+    STATUS=1
+  }
+done
+say "incept profile --backend cuda --batch 1 --isolated"
+timeout 180 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch 1 \
+  --iterations 10 --top 25 --isolated --json-file "$OUT/profile_b1_isolated.json" \
+  >"$OUT/profile_b1_isolated.txt" 2>>"$CHECKS" || STATUS=1
+# The critical path (sum of median node times along it) against bench's replay p50.
+if [[ -n $PY ]]; then
+  "$PY" - "$OUT" >"$OUT/profile_check.txt" 2>>"$CHECKS" <<'EOF_PROFILE'
+import json, os, sys
+out = sys.argv[1]
+try:
+    bench = json.load(open(os.path.join(out, "bench.json")))["results"]
+except Exception as e:
+    bench = []
+failed = False
+for batch in (1, 64):
+    try:
+        p = json.load(open(os.path.join(out, "profile_b%d.json" % batch)))
+    except Exception as e:
+        print("batch %d: FAIL (no profile: %r)" % (batch, e)); failed = True; continue
+    replay = [r["replay_ms"]["p50"] for r in bench
+              if r.get("variant") == "optimized" and r["batch"] == batch and "replay_ms" in r]
+    path_ms = p["critical_path_us"] / 1e3
+    if not replay:
+        print("batch %d: FAIL (bench.json has no replay_ms for this batch)" % batch); failed = True; continue
+    ratio = path_ms / replay[0]
+    verdict = "PASS" if abs(ratio - 1) <= 0.10 else "FAIL"
+    failed |= verdict == "FAIL"
+    print("batch %d: critical path %.3f ms vs bench replay p50 %.3f ms (%+.1f%%) %s; traced run %.3f ms, busy %.3f ms, %.2f kernels in flight"
+          % (batch, path_ms, replay[0], 100 * (ratio - 1), verdict, p["run_us"] / 1e3,
+             p["concurrency"]["busy_us"] / 1e3, p["concurrency"]["mean_in_flight_busy"]))
+sys.exit(1 if failed else 0)
+EOF_PROFILE
+  [[ $? == 0 ]] || STATUS=1
+  cat "$OUT/profile_check.txt" >>"$CHECKS"
+fi
 # ---- 6c. engine files and tactics (host/engine_file/, cuda/plan_tactics.h) ------------------
 # Cold build time per batch (plan + conv policy timed in context), engine file load time
 # (read + checked + engine; and the first run, which builds the CUDA context), the
@@ -364,6 +443,34 @@ timeout 300 "${PY:-python3}" perf/inception_v3_vs_pytorch.py "$OUT/bench_incepti
   "$OUT/pytorch_inception_v3.json" >"$OUT/inception_v3.md" 2>>"$CHECKS" ||
   say "Inception-v3 PyTorch benchmark failed (see checks.log)"
 
+# ---- 7c. the fused reduce conv (tensor cores) vs cuDNN's two convs, per GoogLeNet pair ------
+PAIRS_BENCH=$BUILD/cuda/incept_fused_pairs_bench
+if [[ -x $PAIRS_BENCH ]]; then
+  say "fused pairs: incept_fused_pairs_bench --batch 1,8,64 --precision fp16 (table: $OUT/fused_pairs.txt)"
+  echo "===== fused pairs bench" >>"$CHECKS"
+  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 >"$OUT/fused_pairs.txt" 2>>"$CHECKS" || STATUS=1
+  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 --json >"$OUT/fused_pairs.json" 2>>"$CHECKS" || STATUS=1
+else
+  say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
+fi
+
+# ---- 7d. precisions (docs/precision.md): ours per precision x batch, PyTorch's three
+# baselines at the same batches (torch.compile capped per batch), the cuBLAS fp16 GEMM
+# ceiling; the table goes to $OUT/precision.md and is printed after the summary.
+say "precisions: incept bench --precision fp32|tf32|fp16|bf16 --batch 1,8,64,256; PyTorch baselines"
+echo "===== precisions" >>"$CHECKS"
+for p in fp32 tf32 fp16 bf16; do
+  timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --precision $p \
+    --batch 1,8,64,256 --json --warmup 5 --iterations 20 >"$OUT/bench_$p.json" 2>"$OUT/bench_$p.err" \
+    || { say "incept bench --precision $p: $(tail -1 "$OUT/bench_$p.err")"; rm -f "$OUT/bench_$p.json"; }
+done
+if [[ -n $PY ]]; then
+  timeout 900 "$PY" perf/precision_baselines.py torch "$OUT/torch_precision.json" \
+    --batches 1,8,64,256 --compile-cap-s "${INCEPT_COMPILE_CAP_S:-120}" 2>>"$CHECKS" \
+    || say "PyTorch precision baselines failed or timed out (see checks.log)"
+  "$PY" perf/precision_baselines.py table "$OUT" >"$OUT/precision.md" 2>>"$CHECKS"
+fi
+
 # ---- 8. the table, last -------------------------------------------------------------------------
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
@@ -390,12 +497,19 @@ try:
         print(f"| {model}: cuda vs host, relative L2 (<= 1e-4) | {rel} {verdict} |")
 except FileNotFoundError:
     pass
+try:
+    for line in open(os.path.join(env["OUT"], "profile_check.txt")):
+        print(f"| profile {line.split(':')[0]}: critical path vs bench replay (within 10%) | {line.split(':', 1)[1].strip()} |")
+except FileNotFoundError:
+    pass
 print(f"| memcheck, one inference | {env['MEMCHECK']} |\n")
 rows = []
 bench = load("bench.json").get("results", [])
 for r in bench:
-    name = {"optimized": "incept fp32 (fused, streams, CUDA graph)",
-            "baseline": "incept fp32 baseline (unfused, 1 stream)"}.get(r["variant"], r["variant"])
+    # "optimized": the graph passes (BatchNorm folding, conv+ReLU, concat elision; the CUDA
+    # backend does not fuse reduce convs) on several streams, captured as a CUDA graph.
+    name = {"optimized": "incept fp32 optimised plan (passes, no reduce fusion on cuda; streams, CUDA graph)",
+            "baseline": "incept fp32 baseline (no passes, 1 stream)"}.get(r["variant"], r["variant"])
     p50 = r["latency_ms"]["p50"]
     rows.append((name, r["batch"], "h2h", p50, r["batch"] / p50 * 1e3))
 for r in load("pytorch.json").get("results", []):
@@ -414,6 +528,8 @@ for batch in (1, 8, 64):
 print()
 EOF
 cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
+[[ -s $OUT/fused_pairs.txt ]] && { echo; echo "fused reduce conv vs cuDNN pair (fp16):"; tail -n 6 "$OUT/fused_pairs.txt"; } | tee -a "$OUT/summary.md"
+[[ -s $OUT/precision.md ]] && tee -a "$OUT/summary.md" <"$OUT/precision.md"
 { echo; echo "engine files (GoogLeNet, cuda):"; sed 's/^/    /' "$OUT/engine_files.txt"; } 2>/dev/null |
   tee -a "$OUT/summary.md"
 exit $STATUS

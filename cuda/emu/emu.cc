@@ -75,6 +75,8 @@ struct ThreadState {
   std::vector<char> dynamic_shared;
   void* dynamic_shared_aligned = nullptr;
   BlockRun* run = nullptr;
+  uint64_t block_serial = 0;
+  std::vector<void (*)()> block_end_hooks;
 };
 
 thread_local ThreadState t_state;
@@ -176,9 +178,9 @@ void RunGrid(const char* name, dim3 grid, dim3 block, size_t dynamic_shared_byte
   if (st.run) throw Error(std::string("emu launch of ") + name + " from inside a kernel");
   CheckConfig(name, grid, block, dynamic_shared_bytes);
 
-  st.dynamic_shared.assign(dynamic_shared_bytes + 16, 0);
+  st.dynamic_shared.assign(dynamic_shared_bytes + 128, 0);
   const auto addr = reinterpret_cast<uintptr_t>(st.dynamic_shared.data());
-  st.dynamic_shared_aligned = reinterpret_cast<void*>((addr + 15) & ~uintptr_t{15});
+  st.dynamic_shared_aligned = reinterpret_cast<void*>((addr + 127) & ~uintptr_t{127});
 
   BlockRun run;
   run.fibers.resize(size_t{block.x} * block.y * block.z);
@@ -192,8 +194,10 @@ void RunGrid(const char* name, dim3 grid, dim3 block, size_t dynamic_shared_byte
       for (unsigned y = 0; y < grid.y; ++y)
         for (unsigned x = 0; x < grid.x; ++x) {
           blockIdx = uint3{x, y, z};
+          ++st.block_serial;
           RunBlock(run, block);
           if (run.error) std::rethrow_exception(run.error);
+          for (auto hook : st.block_end_hooks) hook();
         }
   } catch (...) {
     st.run = nullptr;
@@ -205,6 +209,15 @@ void RunGrid(const char* name, dim3 grid, dim3 block, size_t dynamic_shared_byte
 }
 
 void* DynamicSharedMemory() { return t_state.dynamic_shared_aligned; }
+
+uint64_t BlockSerial() { return t_state.block_serial; }
+
+void AddBlockEndHook(void (*hook)()) {
+  auto& hooks = t_state.block_end_hooks;
+  for (auto h : hooks)
+    if (h == hook) return;
+  hooks.push_back(hook);
+}
 
 }  // namespace emu
 }  // namespace incept

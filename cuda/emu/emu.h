@@ -86,8 +86,14 @@ constexpr size_t kFiberStackBytes = 256 * 1024;
 void RunGrid(const char* name, dim3 grid, dim3 block, size_t dynamic_shared_bytes,
              void (*body)(void*), void* context);
 
-// The current launch's dynamic shared memory (16-byte aligned), or nullptr outside one.
+// The current launch's dynamic shared memory (128-byte aligned), or nullptr outside one.
 void* DynamicSharedMemory();
+
+// Warp-level emulation support (cuda/emu/wmma_emu.h): BlockSerial() numbers the blocks run
+// on this OS thread (a new value for every block of every launch), and a block-end hook runs
+// after each block completes; one that throws fails the launch with its error.
+uint64_t BlockSerial();
+void AddBlockEndHook(void (*hook)());
 
 // kernel<<<grid, block, dynamic_shared_bytes>>>(args...), run on the CPU. The arguments
 // are converted to the kernel's parameter types once; every thread receives its own copy.

@@ -54,7 +54,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) AddKernel(AddParams p) {
 }
 
 // y = act(x); in and out have the same number of images and of elements per image (their
-// C, H, W may differ: Flatten reads (N, C, H, W) as (N, C*H*W, 1, 1)). In place (same data
+// C, H, W may differ: Flatten reads (N, C, H, W) as (N, C*H*W)). In place (same data
 // and stride) is allowed.
 inline void LaunchStridedCopy(const ConstTensorRef& in, const TensorRef& out, Activation activation,
                               Stream stream) {

@@ -1,9 +1,10 @@
-// The fused reduce convolution (DESIGN.md §4.4):
+// The fused reduce convolution (docs/design.md §4 item 4):
 //
 //   z[r,y,x]   = inside(y,x) ? relu(b1[r] + sum_ci W1[r,ci] * x[ci,y,x]) : 0
 //   out[co,oy,ox] = act(b2[co] + sum_{r,ky,kx} W2[co,r,ky,kx] * z[r, oy*S-pt+ky, ox*S-pl+kx])
 //
-// i.e. a 1x1 conv + bias + ReLU whose result feeds a KxK conv whose zero padding applies to
+// i.e. a 1x1 conv + bias + ReLU whose result feeds a KHxKW conv (square, or Inception-v3's
+// 1x7 / 7x1 / 1x3 / 3x1) whose zero padding applies to
 // the reduced tensor z (outside the image z is 0, not relu(b1)). z never reaches global
 // memory. One block computes a kTileH x kTileW output tile of one image, all channels:
 //   1. stage 1: z for the tile plus its halo, all R reduced channels, into shared memory;
@@ -12,7 +13,8 @@
 //      the block walks the output channels kCoutPerPass at a time, reading z from shared
 //      memory and W2 through the read-only cache, and writes act(acc + b2) to the output,
 //      which may be a channel slice of a concat buffer.
-// Shared memory: (R + kInChunk) * halo pixels floats; halo = ((T-1)*S + K)^2. The reduce
+// Shared memory: (R + kInChunk) * halo pixels floats; halo = ((T-1)*S + KH) * ((T-1)*S + KW).
+// The reduce
 // is recomputed on the halo only, never per output-channel tile.
 #pragma once
 
@@ -32,7 +34,7 @@ struct FusedReduceConvParams {
   int in_c, in_h, in_w;
   const float* reduce_weight;  // [R][Cin]
   const float* reduce_bias;    // [R]
-  const float* weight;         // [Cout][R][K][K]
+  const float* weight;         // [Cout][R][KH][KW]
   const float* bias;           // [Cout], or null
   int reduce_c, out_c, out_h, out_w;
   float* out;
@@ -43,24 +45,26 @@ struct FusedReduceConvParams {
 };
 
 // The compile-time shape of one block's work.
-template <int kKernel, int kStride, int kTileH = 8, int kTileW = 8, int kThreads = 256,
-          int kCoutPerThreadArg = 8, int kInChunkArg = 16>
+template <int kKernelH, int kKernelW, int kStride, int kTileH = 8, int kTileW = 8,
+          int kThreads = 256, int kCoutPerThreadArg = 8, int kInChunkArg = 16>
 struct FusedReduceConvTile {
-  static_assert(kKernel >= 1 && kKernel <= 7, "kernel size 1..7");
+  static_assert(kKernelH >= 1 && kKernelH <= 7 && kKernelW >= 1 && kKernelW <= 7,
+                "kernel size 1..7");
   static_assert(kStride >= 1 && kStride <= 2, "stride 1 or 2");
   static_assert(kThreads % 32 == 0 && kThreads <= 1024, "whole warps, at most 1024 threads");
   static_assert(kThreads % (kTileH * kTileW) == 0, "threads must cover the tile's pixels");
   static_assert(kCoutPerThreadArg >= 1 && kInChunkArg >= 1, "positive work per thread");
 
-  static constexpr int kK = kKernel;
+  static constexpr int kKH = kKernelH;
+  static constexpr int kKW = kKernelW;
   static constexpr int kS = kStride;
   static constexpr int kTH = kTileH;
   static constexpr int kTW = kTileW;
   static constexpr int kBlockThreads = kThreads;
   static constexpr int kCoutPerThread = kCoutPerThreadArg;
   static constexpr int kInChunk = kInChunkArg;
-  static constexpr int kHaloH = (kTileH - 1) * kStride + kKernel;
-  static constexpr int kHaloW = (kTileW - 1) * kStride + kKernel;
+  static constexpr int kHaloH = (kTileH - 1) * kStride + kKernelH;
+  static constexpr int kHaloW = (kTileW - 1) * kStride + kKernelW;
   static constexpr int kHaloPixels = kHaloH * kHaloW;
   static constexpr int kTilePixels = kTileH * kTileW;
   static constexpr int kChannelGroups = kThreads / kTilePixels;
@@ -74,7 +78,7 @@ struct FusedReduceConvTile {
 template <typename Tile>
 __global__ void __launch_bounds__(Tile::kBlockThreads)
     FusedReduceConvKernel(FusedReduceConvParams p) {
-  constexpr int kK = Tile::kK, kS = Tile::kS, kHaloW = Tile::kHaloW;
+  constexpr int kKH = Tile::kKH, kKW = Tile::kKW, kS = Tile::kS, kHaloW = Tile::kHaloW;
   constexpr int kHaloPixels = Tile::kHaloPixels, kThreads = Tile::kBlockThreads;
   constexpr int kInChunk = Tile::kInChunk, kCoutPerThread = Tile::kCoutPerThread;
   INCEPT_DYNAMIC_SHARED(float, shared);
@@ -119,14 +123,14 @@ __global__ void __launch_bounds__(Tile::kBlockThreads)
   }
   __syncthreads();
 
-  // Stage 2: the KxK conv of z, kCoutPerThread output channels of one pixel per thread.
+  // Stage 2: the KHxKW conv of z, kCoutPerThread output channels of one pixel per thread.
   const int pixel = t % Tile::kTilePixels, group = t / Tile::kTilePixels;
   const int py = pixel / Tile::kTW, px = pixel % Tile::kTW;
   const int oy = oy0 + py, ox = ox0 + px;
   const bool pixel_inside = oy < p.out_h && ox < p.out_w;
   const int64_t out_plane = static_cast<int64_t>(p.out_h) * p.out_w;
   float* y = p.out + img * p.out_batch_stride + static_cast<int64_t>(oy) * p.out_w + ox;
-  const int64_t w_co_stride = static_cast<int64_t>(p.reduce_c) * kK * kK;
+  const int64_t w_co_stride = static_cast<int64_t>(p.reduce_c) * kKH * kKW;
   const float* z_pixel = reduced + (py * kS) * kHaloW + px * kS;
 
   for (int co0 = group * kCoutPerThread; co0 < p.out_c; co0 += Tile::kCoutPerPass) {
@@ -139,14 +143,14 @@ __global__ void __launch_bounds__(Tile::kBlockThreads)
     }
     for (int r = 0; r < p.reduce_c; ++r) {
       const float* z = z_pixel + r * kHaloPixels;
-      const int w_r = r * kK * kK;
+      const int w_r = r * kKH * kKW;
       INCEPT_UNROLL
-      for (int ky = 0; ky < kK; ++ky) {
+      for (int ky = 0; ky < kKH; ++ky) {
         INCEPT_UNROLL
-        for (int kx = 0; kx < kK; ++kx) {
+        for (int kx = 0; kx < kKW; ++kx) {
           const float v = z[ky * kHaloW + kx];
           INCEPT_UNROLL
-          for (int j = 0; j < kCoutPerThread; ++j) acc[j] += __ldg(w[j] + w_r + ky * kK + kx) * v;
+          for (int j = 0; j < kCoutPerThread; ++j) acc[j] += __ldg(w[j] + w_r + ky * kKW + kx) * v;
         }
       }
     }
@@ -162,37 +166,12 @@ __global__ void __launch_bounds__(Tile::kBlockThreads)
   }
 }
 
-// The configurations we ship: square kernels 1, 3, 5, 7 with stride 1 or 2, 8x8 tiles.
-// Returns false (and why) for anything else; the planner then keeps the unfused pair.
-inline bool SupportsFusedReduceConv(const FusedReduceConvAttrs& a, std::string* why = nullptr) {
-  const Window2d& w = a.conv.window;
-  auto no = [&](const char* reason) {
-    if (why) *why = reason;
-    return false;
-  };
-  if (w.kernel_h != w.kernel_w) return no("non-square kernel");
-  if (w.kernel_h != 1 && w.kernel_h != 3 && w.kernel_h != 5 && w.kernel_h != 7)
-    return no("kernel size not in {1, 3, 5, 7}");
-  if (w.stride_h != w.stride_w || w.stride_h < 1 || w.stride_h > 2)
-    return no("stride not 1x1 or 2x2");
-  if (a.conv.groups != 1) return no("grouped conv");
-  return true;
-}
+template <int kKernelH, int kKernelW, int kStride>
+using DefaultFusedReduceConvTile = FusedReduceConvTile<kKernelH, kKernelW, kStride>;
 
-template <int kKernel, int kStride>
-using DefaultFusedReduceConvTile = FusedReduceConvTile<kKernel, kStride>;
-
-// Dynamic shared memory one launch of the default tile needs (bytes), for the planner.
-inline size_t FusedReduceConvSharedBytes(const FusedReduceConvAttrs& a) {
-  using Any = DefaultFusedReduceConvTile<1, 1>;  // tile sizes do not depend on K and S
-  const int k = a.conv.window.kernel_h, s = a.conv.window.stride_h;
-  const size_t halo = static_cast<size_t>((Any::kTH - 1) * s + k) * ((Any::kTW - 1) * s + k);
-  return (static_cast<size_t>(a.reduce_channels) + Any::kInChunk) * halo * sizeof(float);
-}
-
-template <int kKernel, int kStride>
+template <int kKernelH, int kKernelW, int kStride>
 void LaunchFusedReduceConvTile(FusedReduceConvParams p, int n, Stream stream) {
-  using Tile = DefaultFusedReduceConvTile<kKernel, kStride>;
+  using Tile = DefaultFusedReduceConvTile<kKernelH, kKernelW, kStride>;
   p.tiles_w = static_cast<int>(CeilDiv(p.out_w, Tile::kTW));
   const int64_t tiles = CeilDiv(p.out_h, Tile::kTH) * p.tiles_w;
   if (tiles > 0x7fffffff) Fail("FusedReduceConv", "output too large for one launch");
@@ -201,7 +180,56 @@ void LaunchFusedReduceConvTile(FusedReduceConvParams p, int n, Stream stream) {
          Tile::SharedBytes(p.reduce_c), stream, p);
 }
 
-// in: (N, Cin, H, W); reduce_weight [R][Cin]; reduce_bias [R]; weight [Cout][R][K][K];
+// The windows we ship (8x8 tiles): square kernels 1, 3, 5, 7 with stride 1 or 2, and
+// Inception-v3's factorised 1x7, 7x1, 1x3, 3x1 with stride 1. One instantiation each.
+struct FusedReduceConvVariant {
+  int kernel_h, kernel_w, stride;
+  void (*launch)(FusedReduceConvParams, int, Stream);
+};
+inline constexpr FusedReduceConvVariant kFusedReduceConvVariants[] = {
+    {1, 1, 1, &LaunchFusedReduceConvTile<1, 1, 1>}, {1, 1, 2, &LaunchFusedReduceConvTile<1, 1, 2>},
+    {3, 3, 1, &LaunchFusedReduceConvTile<3, 3, 1>}, {3, 3, 2, &LaunchFusedReduceConvTile<3, 3, 2>},
+    {5, 5, 1, &LaunchFusedReduceConvTile<5, 5, 1>}, {5, 5, 2, &LaunchFusedReduceConvTile<5, 5, 2>},
+    {7, 7, 1, &LaunchFusedReduceConvTile<7, 7, 1>}, {7, 7, 2, &LaunchFusedReduceConvTile<7, 7, 2>},
+    {1, 7, 1, &LaunchFusedReduceConvTile<1, 7, 1>}, {7, 1, 1, &LaunchFusedReduceConvTile<7, 1, 1>},
+    {1, 3, 1, &LaunchFusedReduceConvTile<1, 3, 1>}, {3, 1, 1, &LaunchFusedReduceConvTile<3, 1, 1>},
+};
+
+// The shipped variant for a window, or null.
+inline const FusedReduceConvVariant* FindFusedReduceConvVariant(const Window2d& w) {
+  if (w.stride_h != w.stride_w) return nullptr;
+  for (const FusedReduceConvVariant& v : kFusedReduceConvVariants)
+    if (v.kernel_h == w.kernel_h && v.kernel_w == w.kernel_w && v.stride == w.stride_h) return &v;
+  return nullptr;
+}
+
+// Returns false (and why) for a window we do not ship or a grouped conv; the planner then
+// keeps the unfused pair.
+inline bool SupportsFusedReduceConv(const FusedReduceConvAttrs& a, std::string* why = nullptr) {
+  const Window2d& w = a.conv.window;
+  auto no = [&](const std::string& reason) {
+    if (why) *why = reason;
+    return false;
+  };
+  if (!FindFusedReduceConvVariant(w))
+    return no("window " + std::to_string(w.kernel_h) + "x" + std::to_string(w.kernel_w) +
+              " stride " + std::to_string(w.stride_h) + "x" + std::to_string(w.stride_w) +
+              " not shipped (square 1, 3, 5, 7 with stride 1 or 2; 1x7, 7x1, 1x3, 3x1 with "
+              "stride 1)");
+  if (a.conv.groups != 1) return no("grouped conv");
+  return true;
+}
+
+// Dynamic shared memory one launch of the default tile needs (bytes), for the planner.
+inline size_t FusedReduceConvSharedBytes(const FusedReduceConvAttrs& a) {
+  using Any = DefaultFusedReduceConvTile<1, 1, 1>;  // tile sizes do not depend on K and S
+  const Window2d& w = a.conv.window;
+  const size_t halo = static_cast<size_t>((Any::kTH - 1) * w.stride_h + w.kernel_h) *
+                      ((Any::kTW - 1) * w.stride_w + w.kernel_w);
+  return (static_cast<size_t>(a.reduce_channels) + Any::kInChunk) * halo * sizeof(float);
+}
+
+// in: (N, Cin, H, W); reduce_weight [R][Cin]; reduce_bias [R]; weight [Cout][R][KH][KW];
 // bias [Cout] or null; out: (N, Cout, OH, OW), possibly a channel slice.
 inline void LaunchFusedReduceConv(const ConstTensorRef& in, const float* reduce_weight,
                                   const float* reduce_bias, const float* weight, const float* bias,
@@ -249,26 +277,7 @@ inline void LaunchFusedReduceConv(const ConstTensorRef& in, const float* reduce_
   p.pad_left = w.pad_left;
   p.activation = a.conv.activation;
   const int n = static_cast<int>(in.shape.n);
-  switch (w.kernel_h * 10 + w.stride_h) {
-    case 11:
-      return LaunchFusedReduceConvTile<1, 1>(p, n, stream);
-    case 12:
-      return LaunchFusedReduceConvTile<1, 2>(p, n, stream);
-    case 31:
-      return LaunchFusedReduceConvTile<3, 1>(p, n, stream);
-    case 32:
-      return LaunchFusedReduceConvTile<3, 2>(p, n, stream);
-    case 51:
-      return LaunchFusedReduceConvTile<5, 1>(p, n, stream);
-    case 52:
-      return LaunchFusedReduceConvTile<5, 2>(p, n, stream);
-    case 71:
-      return LaunchFusedReduceConvTile<7, 1>(p, n, stream);
-    case 72:
-      return LaunchFusedReduceConvTile<7, 2>(p, n, stream);
-    default:
-      Fail(op, "no kernel instantiated for this window");
-  }
+  FindFusedReduceConvVariant(w)->launch(p, n, stream);  // supported: checked above
 }
 
 }  // namespace INCEPT_SIMT_ABI

@@ -1,4 +1,5 @@
-// Max and average pooling over NCHW fp32, PyTorch's semantics, one thread per output.
+// Max and average pooling, PyTorch's semantics, one thread per output, templated on the
+// element type (fp32, fp16, bf16: computed in fp32) and the layout (NCHW, NHWC).
 //
 // Window of output (oy, ox): rows [oy*sh - pad_top, +kh), cols [ox*sw - pad_left, +kw).
 //   max: the maximum over the part inside the image (padding is -inf); NaN propagates.
@@ -8,6 +9,8 @@
 // in the trailing padding). Input and output may be channel slices (batch strides).
 #pragma once
 
+#include "cuda/kernels/any_tensor_ref.h"
+#include "cuda/kernels/element_access.cuh"
 #include "cuda/kernels/kernel_defs.cuh"
 #include "cuda/kernels/launch_checks.h"
 #include "graph/op.h"
@@ -18,28 +21,44 @@ inline namespace INCEPT_SIMT_ABI {
 
 enum class PoolMode { kMax, kAvg };
 
+template <typename T>
 struct PoolParams {
-  const float* in;
-  float* out;
+  const T* in;
+  T* out;
   int n, c, h, w;
-  int64_t in_batch_stride;
+  Strides in_strides;
   int out_h, out_w;
-  int64_t out_batch_stride;
+  Strides out_strides;
   int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, pad_bottom, pad_right;
   bool count_include_pad;
 };
 
-template <PoolMode kMode>
-__global__ void __launch_bounds__(kThreadsPerBlock) PoolKernel(PoolParams p) {
+// One thread per output element; consecutive threads take consecutive elements of the
+// layout (x fastest in NCHW, channels fastest in NHWC) so that accesses coalesce. Loads
+// convert to fp32, the max or the sum is fp32, the store rounds once to T.
+template <PoolMode kMode, Layout kLayout, typename T>
+__global__ void __launch_bounds__(kThreadsPerBlock) PoolKernel(PoolParams<T> p) {
   const int64_t index = GlobalThreadIndex();
   if (index >= static_cast<int64_t>(p.n) * p.c * p.out_h * p.out_w) return;
-  const int ox = static_cast<int>(index % p.out_w);
-  int64_t rest = index / p.out_w;
-  const int oy = static_cast<int>(rest % p.out_h);
-  rest /= p.out_h;
-  const int ch = static_cast<int>(rest % p.c);
-  const int img = static_cast<int>(rest / p.c);
-  const float* src = p.in + img * p.in_batch_stride + static_cast<int64_t>(ch) * p.h * p.w;
+  int ox, oy, ch, img;
+  if (kLayout == Layout::kNCHW) {
+    ox = static_cast<int>(index % p.out_w);
+    int64_t rest = index / p.out_w;
+    oy = static_cast<int>(rest % p.out_h);
+    rest /= p.out_h;
+    ch = static_cast<int>(rest % p.c);
+    img = static_cast<int>(rest / p.c);
+  } else {
+    ch = static_cast<int>(index % p.c);
+    int64_t rest = index / p.c;
+    ox = static_cast<int>(rest % p.out_w);
+    rest /= p.out_w;
+    oy = static_cast<int>(rest % p.out_h);
+    img = static_cast<int>(rest / p.out_h);
+  }
+  auto load = [&](int y, int x) {
+    return ToFloat(__ldg(p.in + ElementOffset<kLayout>(p.in_strides, p.h, p.w, img, ch, y, x)));
+  };
 
   const int y0 = oy * p.stride_h - p.pad_top, x0 = ox * p.stride_w - p.pad_left;
   float result;
@@ -48,7 +67,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) PoolKernel(PoolParams p) {
     result = -INFINITY;
     for (int y = IMax(y0, 0); y < y_end; ++y)
       for (int x = IMax(x0, 0); x < x_end; ++x) {
-        const float v = __ldg(src + static_cast<int64_t>(y) * p.w + x);
+        const float v = load(y, x);
         if (v > result || isnan(v)) result = v;
       }
   } else {
@@ -59,20 +78,25 @@ __global__ void __launch_bounds__(kThreadsPerBlock) PoolKernel(PoolParams p) {
     const int y_end = IMin(y_pad_end, p.h), x_end = IMin(x_pad_end, p.w);
     float sum = 0.0f;
     for (int y = y_begin; y < y_end; ++y)
-      for (int x = x_begin; x < x_end; ++x) sum += __ldg(src + static_cast<int64_t>(y) * p.w + x);
+      for (int x = x_begin; x < x_end; ++x) sum += load(y, x);
     const int divisor = p.count_include_pad ? padded_count : (y_end - y_begin) * (x_end - x_begin);
     result = sum / static_cast<float>(divisor);
   }
-  p.out[img * p.out_batch_stride + (static_cast<int64_t>(ch) * p.out_h + oy) * p.out_w + ox] =
-      result;
+  p.out[ElementOffset<kLayout>(p.out_strides, p.out_h, p.out_w, img, ch, oy, ox)] =
+      FromFloat<T>(result);
 }
 
-// Checks the arguments (incept::Error on a mismatch) and launches on `stream`.
-inline void LaunchPool(PoolMode mode, const ConstTensorRef& in, const PoolAttrs& attrs,
-                       const TensorRef& out, Stream stream) {
+// Checks the arguments (incept::Error on a mismatch) and launches on `stream`. Input and
+// output have the same type and layout.
+template <typename T>
+inline void LaunchPoolTyped(PoolMode mode, const AnyTensorRef& in, const PoolAttrs& attrs,
+                            const AnyTensorRef& out, Stream stream) {
   const char* op = mode == PoolMode::kMax ? "MaxPool" : "AvgPool";
   RequireTensor(op, "input", in);
   RequireTensor(op, "output", out);
+  if (in.type != out.type || in.layout != out.layout)
+    Fail(op, std::string("input is ") + ElementTypeName(in.type) + " " + LayoutName(in.layout) +
+                 ", output " + ElementTypeName(out.type) + " " + LayoutName(out.layout));
   const Window2d& win = attrs.window;
   if (win.kernel_h < 1 || win.kernel_w < 1 || win.stride_h < 1 || win.stride_w < 1 ||
       win.pad_top < 0 || win.pad_left < 0 || win.pad_bottom < 0 || win.pad_right < 0)
@@ -87,17 +111,17 @@ inline void LaunchPool(PoolMode mode, const ConstTensorRef& in, const PoolAttrs&
                                     win.pad_right, attrs.ceil_mode)};
   RequireShape(op, "output", out.shape, want);
 
-  PoolParams p{};
-  p.in = in.data;
-  p.out = out.data;
+  PoolParams<T> p{};
+  p.in = static_cast<const T*>(in.data);
+  p.out = static_cast<T*>(out.data);
   p.n = static_cast<int>(in.shape.n);
   p.c = static_cast<int>(in.shape.c);
   p.h = static_cast<int>(in.shape.h);
   p.w = static_cast<int>(in.shape.w);
-  p.in_batch_stride = in.batch_stride;
+  p.in_strides = {in.batch_stride, in.pixel_stride};
   p.out_h = static_cast<int>(out.shape.h);
   p.out_w = static_cast<int>(out.shape.w);
-  p.out_batch_stride = out.batch_stride;
+  p.out_strides = {out.batch_stride, out.pixel_stride};
   p.kernel_h = win.kernel_h;
   p.kernel_w = win.kernel_w;
   p.stride_h = win.stride_h;
@@ -107,13 +131,40 @@ inline void LaunchPool(PoolMode mode, const ConstTensorRef& in, const PoolAttrs&
   p.pad_bottom = win.pad_bottom;
   p.pad_right = win.pad_right;
   p.count_include_pad = attrs.count_include_pad;
-  const dim3 grid = GridFor(out.shape.elements(), op);
-  if (mode == PoolMode::kMax)
-    Launch("PoolKernel<kMax>", &PoolKernel<PoolMode::kMax>, grid, dim3(kThreadsPerBlock), 0, stream,
-           p);
-  else
-    Launch("PoolKernel<kAvg>", &PoolKernel<PoolMode::kAvg>, grid, dim3(kThreadsPerBlock), 0, stream,
-           p);
+  const int64_t total = out.shape.elements();
+  const bool nhwc = in.layout == Layout::kNHWC;
+  auto kernel = mode == PoolMode::kMax ? (nhwc ? PoolKernel<PoolMode::kMax, Layout::kNHWC, T>
+                                               : PoolKernel<PoolMode::kMax, Layout::kNCHW, T>)
+                                       : (nhwc ? PoolKernel<PoolMode::kAvg, Layout::kNHWC, T>
+                                               : PoolKernel<PoolMode::kAvg, Layout::kNCHW, T>);
+  Launch(op, kernel, GridFor(total, op), dim3(kThreadsPerBlock), 0, stream, p);
+}
+
+// Any element type and layout (the plan's formats).
+inline void LaunchPool(PoolMode mode, const AnyTensorRef& in, const PoolAttrs& attrs,
+                       const AnyTensorRef& out, Stream stream) {
+  switch (in.type) {
+    case ElementType::kF32:
+      return LaunchPoolTyped<float>(mode, in, attrs, out, stream);
+    case ElementType::kF16:
+      return LaunchPoolTyped<Half>(mode, in, attrs, out, stream);
+    case ElementType::kBF16:
+      return LaunchPoolTyped<BFloat16>(mode, in, attrs, out, stream);
+  }
+}
+
+// fp32 NCHW (the fp32 plan's activations).
+inline void LaunchPool(PoolMode mode, const ConstTensorRef& in, const PoolAttrs& attrs,
+                       const TensorRef& out, Stream stream) {
+  const AnyTensorRef any_in{const_cast<float*>(in.data),
+                            in.shape,
+                            ElementType::kF32,
+                            Layout::kNCHW,
+                            in.batch_stride,
+                            in.shape.c};
+  const AnyTensorRef any_out{out.data,      out.shape,        ElementType::kF32,
+                             Layout::kNCHW, out.batch_stride, out.shape.c};
+  LaunchPool(mode, any_in, attrs, any_out, stream);
 }
 
 }  // namespace INCEPT_SIMT_ABI

@@ -1,4 +1,4 @@
-// Concat along channels: inputs must agree on N, H and W.
+// Concat along channels: inputs must agree on N, H, W and rank.
 #include "graph/ops/ops.h"
 
 namespace incept {
@@ -8,7 +8,7 @@ Shape Infer(const Node& node, const std::vector<Shape>& in) {
   Shape out = in[0];
   out.c = 0;
   for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i].n != in[0].n || in[i].h != in[0].h || in[i].w != in[0].w)
+    if (in[i].n != in[0].n || in[i].h != in[0].h || in[i].w != in[0].w || in[i].rank != in[0].rank)
       throw Error("input " + ops::Num(static_cast<int64_t>(i)) + " \"" + node.inputs[i] +
                   "\" has shape " + in[i].str() + ", incompatible with " + in[0].str() +
                   " for a channel concat");

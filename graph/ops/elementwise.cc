@@ -5,8 +5,9 @@
 namespace incept {
 namespace {
 
+// (N, C, H, W) -> (N, C*H*W), rank 2.
 Shape FlattenShape(const Node&, const std::vector<Shape>& in) {
-  return {in[0].n, in[0].per_image(), 1, 1};
+  return Shape::Features(in[0].n, in[0].per_image());
 }
 
 OpAttrs ParseDropout(AttrReader& r) {

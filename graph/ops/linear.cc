@@ -10,7 +10,7 @@ Shape Infer(const Node& node, const std::vector<Shape>& in) {
     throw Error("in_features " + ops::Num(a.in_features) + " != producer's " +
                 ops::Num(in[0].per_image()) + " (" + in[0].str() + ")");
   if (a.out_features < 1) throw Error("out_features must be >= 1");
-  return {in[0].n, a.out_features, 1, 1};
+  return Shape::Features(in[0].n, a.out_features);  // (N, out_features), as PyTorch's
 }
 
 ParamShapes Params(const Node& node, const std::vector<Shape>&) {

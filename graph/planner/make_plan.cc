@@ -1,14 +1,13 @@
 #include "graph/planner/make_plan.h"
 
-#include "graph/planner/memory_plan.h"
+#include "graph/planner/precision_policy.h"
 #include "graph/planner/schedule.h"
 
 namespace incept {
 
-Plan MakePlan(const Graph& graph, int streams) {
+Plan MakePlan(const Graph& graph, int streams, Precision precision) {
   Plan plan = ScheduleStreams(graph, streams);
-  PlanMemory(graph, plan);
-  CheckNoOverlap(graph, plan);
+  PlanMemoryForPrecision(graph, plan, precision);  // ends with CheckNoOverlap
   return plan;
 }
 

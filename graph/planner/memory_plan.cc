@@ -235,20 +235,46 @@ int64_t AntichainBound(const std::vector<Buffer>& buffers, const std::vector<boo
   return total - flow.Run(source, sink);
 }
 
-std::vector<int64_t> ValueBytes(const Graph& graph, int64_t bytes_per_element) {
+// Per value: its element size and layout (uniform plans: one size, NCHW).
+struct ElementFormats {
+  std::vector<int64_t> size;
+  std::vector<Layout> layout;
+};
+
+ElementFormats UniformFormats(const Graph& graph, int64_t bytes_per_element) {
+  return {std::vector<int64_t>(graph.nodes.size(), bytes_per_element),
+          std::vector<Layout>(graph.nodes.size(), Layout::kNCHW)};
+}
+
+ElementFormats FormatsOfPlan(const Graph& graph, const Plan& plan) {
+  ElementFormats f;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    f.size.push_back(ValueElementSize(plan, static_cast<int>(i)));
+    f.layout.push_back(plan.values[i].format.layout);
+  }
+  return f;
+}
+
+std::vector<int64_t> ValueBytes(const Graph& graph, const ElementFormats& formats) {
   std::vector<int64_t> bytes;
-  for (const Node& node : graph.nodes) bytes.push_back(node.shape.elements() * bytes_per_element);
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    bytes.push_back(graph.nodes[i].shape.elements() * formats.size[i]);
   return bytes;
 }
 
-// Offset of value v from its root's offset.
+// Offset of value v from its root's offset: along the chain of views, each slice or channel
+// view starts `off` channels into its base: off * H * W elements in NCHW, off elements (inside
+// each pixel) in NHWC.
 int64_t OffsetInRoot(const Graph& graph, const GraphViews& views, int v,
-                     int64_t bytes_per_element) {
+                     const ElementFormats& formats) {
   int64_t offset = 0;
   while (views.kind[v] != ValueKind::kBuffer) {
     if (views.kind[v] == ValueKind::kSlice || views.kind[v] == ValueKind::kChannelView) {
-      offset += views.slice_channel_offset[v] * graph.nodes[views.base[v]].shape.plane() *
-                bytes_per_element;
+      const int64_t channels = views.slice_channel_offset[v];
+      const int64_t elements = formats.layout[v] == Layout::kNHWC
+                                   ? channels
+                                   : channels * graph.nodes[views.base[v]].shape.plane();
+      offset += elements * formats.size[v];
     }
     v = views.base[v];
   }
@@ -270,14 +296,32 @@ std::string Range(int64_t offset, int64_t bytes) {
 
 }  // namespace
 
-void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element, int64_t alignment,
-                const std::vector<int64_t>& workspace_bytes) {
-  if (bytes_per_element < 1 || alignment < 1) {
-    throw Error("PlanMemory: bytes_per_element " + std::to_string(bytes_per_element) +
-                " and alignment " + std::to_string(alignment) + " must be >= 1");
-  }
+namespace {
+
+// `formats` empty: a uniform plan of `bytes_per_element` (fp32 NCHW placements); else one
+// format per value, bytes_per_element 0.
+void PlanMemoryImpl(const Graph& graph, Plan& plan, int64_t bytes_per_element,
+                    const std::vector<ValueFormat>& formats, int64_t alignment,
+                    const std::vector<int64_t>& workspace_bytes) {
   const int n = static_cast<int>(graph.nodes.size());
   const GraphViews views = AnalyzeViews(graph);
+  ElementFormats element = UniformFormats(graph, bytes_per_element);
+  if (!formats.empty()) {
+    if (static_cast<int>(formats.size()) != n) {
+      throw Error("PlanMemory: " + std::to_string(formats.size()) + " value formats for " +
+                  std::to_string(n) + " nodes");
+    }
+    for (int v = 0; v < n; ++v) {
+      const int root = RootOf(views, v);
+      if (formats[v] != formats[root]) {
+        throw Error("PlanMemory: value \"" + graph.nodes[v].name + "\" is " +
+                    ValueFormatName(formats[v]) + " but it is a view of \"" +
+                    graph.nodes[root].name + "\", which is " + ValueFormatName(formats[root]));
+      }
+      element.size[v] = ElementSize(formats[v].type);
+      element.layout[v] = formats[v].layout;
+    }
+  }
   const StepOrder order(graph, plan);
   CheckLaunches(graph, views, order);
   if (!workspace_bytes.empty()) {
@@ -293,7 +337,7 @@ void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element, int64
       }
     }
   }
-  const std::vector<int64_t> value_bytes = ValueBytes(graph, bytes_per_element);
+  const std::vector<int64_t> value_bytes = ValueBytes(graph, element);
   const std::vector<Buffer> buffers = CollectBuffers(graph, views, value_bytes, workspace_bytes);
   std::vector<bool> precedes;
   const std::vector<bool> conflict = ConflictMatrix(order, buffers, &precedes);
@@ -306,7 +350,7 @@ void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element, int64
   }
   const std::vector<int64_t> offsets = PlaceBuffers(buffers, conflict, first_write, alignment);
 
-  plan.bytes_per_element = bytes_per_element;
+  plan.bytes_per_element = formats.empty() ? bytes_per_element : 0;
   plan.alignment = alignment;
   plan.values.assign(n, {});
   plan.workspaces.assign(n, {});
@@ -325,24 +369,47 @@ void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element, int64
   }
   for (int v = 0; v < n; ++v) {
     const int root = RootOf(views, v);
-    plan.values[v] = {views.kind[v], root,
-                      root_offset[root] + OffsetInRoot(graph, views, v, bytes_per_element),
-                      value_bytes[v]};
+    plan.values[v].kind = views.kind[v];
+    plan.values[v].format = formats.empty() ? ValueFormat{} : formats[v];
+    plan.values[v].root = root;
+    plan.values[v].offset = root_offset[root] + OffsetInRoot(graph, views, v, element);
+    plan.values[v].bytes = value_bytes[v];
   }
   plan.lower_bound_bytes = AntichainBound(buffers, precedes);
+}
+
+}  // namespace
+
+void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element, int64_t alignment,
+                const std::vector<int64_t>& workspace_bytes) {
+  if (bytes_per_element < 1 || alignment < 1) {
+    throw Error("PlanMemory: bytes_per_element " + std::to_string(bytes_per_element) +
+                " and alignment " + std::to_string(alignment) + " must be >= 1");
+  }
+  PlanMemoryImpl(graph, plan, bytes_per_element, {}, alignment, workspace_bytes);
+}
+
+void PlanMemory(const Graph& graph, Plan& plan, const std::vector<ValueFormat>& formats,
+                int64_t alignment, const std::vector<int64_t>& workspace_bytes) {
+  if (alignment < 1) {
+    throw Error("PlanMemory: alignment " + std::to_string(alignment) + " must be >= 1");
+  }
+  if (formats.empty()) throw Error("PlanMemory: no value formats");
+  PlanMemoryImpl(graph, plan, 0, formats, alignment, workspace_bytes);
 }
 
 void CheckNoOverlap(const Graph& graph, const Plan& plan) {
   const int n = static_cast<int>(graph.nodes.size());
   if (static_cast<int>(plan.values.size()) != n || static_cast<int>(plan.workspaces.size()) != n ||
-      plan.bytes_per_element < 1) {
+      plan.bytes_per_element < 0) {
     throw Error("CheckNoOverlap: the plan has no memory plan for this graph's " +
                 std::to_string(n) + " nodes");
   }
   const GraphViews views = AnalyzeViews(graph);
   const StepOrder order(graph, plan);
   CheckLaunches(graph, views, order);
-  const std::vector<int64_t> value_bytes = ValueBytes(graph, plan.bytes_per_element);
+  const ElementFormats element = FormatsOfPlan(graph, plan);
+  const std::vector<int64_t> value_bytes = ValueBytes(graph, element);
   std::vector<int64_t> workspace_bytes(n);
   for (int i = 0; i < n; ++i) workspace_bytes[i] = plan.workspaces[i].bytes;
   const std::vector<Buffer> buffers = CollectBuffers(graph, views, value_bytes, workspace_bytes);
@@ -360,7 +427,11 @@ void CheckNoOverlap(const Graph& graph, const Plan& plan) {
                   graph.nodes[root].name + "\"");
     }
     const ValuePlacement& r = plan.values[root];
-    if (p.offset != r.offset + OffsetInRoot(graph, views, v, plan.bytes_per_element)) {
+    if (p.format != r.format) {
+      throw Error(what + " is " + ValueFormatName(p.format) + " but its root \"" +
+                  graph.nodes[root].name + "\" is " + ValueFormatName(r.format));
+    }
+    if (p.offset != r.offset + OffsetInRoot(graph, views, v, element)) {
       throw Error(what + " is not at its place in \"" + graph.nodes[root].name + "\" " +
                   Range(r.offset, r.bytes));
     }

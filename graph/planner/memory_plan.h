@@ -1,8 +1,10 @@
-// Memory planning (DESIGN.md §4 item 8): offsets of every value in one arena.
+// Memory planning (docs/design.md §5): offsets of every value in one arena.
 //
 // Buffers: every value that owns bytes (ValueKind::kBuffer: launched nodes, Inputs, elided
 // Concats) and every non-zero workspace. Views share their root's bytes: an alias at the
-// root's offset, a concat slice at base offset + channel_offset * H * W * bytes_per_element.
+// root's offset, a concat slice at base offset + channel_offset * H * W * element size in
+// NCHW, base offset + channel_offset * element size in NHWC (then strided by the root's C
+// from pixel to pixel; plan.h).
 //
 // Accesses of a buffer: its writers (the launched nodes writing any of its views;
 // kPlanStart for an Input, written by the caller) and readers (the launched nodes reading
@@ -46,9 +48,15 @@ namespace incept {
 void PlanMemory(const Graph& graph, Plan& plan, int64_t bytes_per_element = 4,
                 int64_t alignment = 256, const std::vector<int64_t>& workspace_bytes = {});
 
+// The same with one format per value (`formats`, one per node: each value's element type
+// and layout, a view's equal to its root's, else Error): value bytes = elements * its
+// element size; plan.bytes_per_element = 0 and plan.values[i].format = formats[i].
+void PlanMemory(const Graph& graph, Plan& plan, const std::vector<ValueFormat>& formats,
+                int64_t alignment = 256, const std::vector<int64_t>& workspace_bytes = {});
+
 // Throws Error naming two buffers and their byte ranges if they overlap while neither
 // precedes the other, or naming a value whose placement disagrees with the graph (wrong
-// kind or root, outside its root, outside the arena). Recomputes everything from the graph
+// kind, root or format, outside its root, outside the arena). Recomputes everything from the graph
 // and the plan's steps.
 void CheckNoOverlap(const Graph& graph, const Plan& plan);
 

@@ -31,6 +31,15 @@ const char* ValueKindName(ValueKind kind) {
   return "?";
 }
 
+std::string ValueFormatName(const ValueFormat& format) {
+  return std::string(ElementTypeName(format.type)) + " " + LayoutName(format.layout);
+}
+
+int64_t ValueElementSize(const Plan& plan, int i) {
+  return plan.bytes_per_element > 0 ? plan.bytes_per_element
+                                    : ElementSize(plan.values[i].format.type);
+}
+
 std::string PlanToString(const Graph& graph, const Plan& plan) {
   const int n = static_cast<int>(graph.nodes.size());
   auto name = [&](int i) {
@@ -54,14 +63,22 @@ std::string PlanToString(const Graph& graph, const Plan& plan) {
     out << "\n";
   }
   if (plan.values.empty()) return out.str();
+  const bool per_value = plan.bytes_per_element == 0;
   out << "memory: arena " << plan.arena_bytes << " B, lower bound " << plan.lower_bound_bytes
-      << " B, naive " << plan.naive_bytes << " B (" << plan.bytes_per_element
-      << " B per element, alignment " << plan.alignment << ")\n";
+      << " B, naive " << plan.naive_bytes << " B (";
+  if (per_value) {
+    out << "precision " << PrecisionName(plan.precision) << ", per-value element types";
+  } else {
+    out << plan.bytes_per_element << " B per element";
+  }
+  out << ", alignment " << plan.alignment << ")\n";
   for (size_t i = 0; i < plan.values.size(); ++i) {
     const ValuePlacement& v = plan.values[i];
     out << "  " << name(static_cast<int>(i)) << ": " << ValueKindName(v.kind);
     if (v.kind != ValueKind::kBuffer) out << " of " << name(v.root);
-    out << ", offset " << v.offset << ", " << v.bytes << " B\n";
+    out << ", offset " << v.offset << ", " << v.bytes << " B";
+    if (per_value) out << ", " << ValueFormatName(v.format);
+    out << "\n";
   }
   for (size_t i = 0; i < plan.workspaces.size(); ++i) {
     const WorkspacePlacement& w = plan.workspaces[i];

@@ -1,4 +1,4 @@
-// Plan: how a graph runs, as plain data (DESIGN.md §4 items 7 and 8).
+// Plan: how a graph runs, as plain data (docs/design.md §5).
 //
 // Streams: per stream, an ordered list of steps (launch a node, record an event, wait on an
 // event), ONNX Runtime's multi-stream plan. Stream 0 is the caller's stream: the caller
@@ -14,12 +14,19 @@
 // a contiguous value: the same bytes under another name) and channel views (ChannelSlice:
 // some channels of its input's bytes). A view's batch stride is its root's C*H*W unless it
 // is an alias (contiguous: its own C*H*W, which is the root's).
+//
+// Types and layouts: every value has an element type and a layout (ValueFormat, chosen by
+// the precision policy, precision_policy.h). A view has its root's. In NCHW a channel slice
+// starts off * H * W elements into each image of its root; in NHWC it starts off elements
+// into each pixel and steps by the root's C from pixel to pixel (the pixel stride). Either
+// way an image of the root is C*H*W elements.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/planner/tactic.h"
 
@@ -51,11 +58,20 @@ enum class ValueKind {
                  // bytes at off * H * W elements, strided by its root's images
 };
 
+// What a value's bytes hold: the element type and the order of the elements.
+struct ValueFormat {
+  ElementType type = ElementType::kF32;
+  Layout layout = Layout::kNCHW;
+  bool operator==(const ValueFormat& o) const { return type == o.type && layout == o.layout; }
+  bool operator!=(const ValueFormat& o) const { return !(*this == o); }
+};
+
 struct ValuePlacement {
   ValueKind kind = ValueKind::kBuffer;
+  ValueFormat format;   // the root's format for a view
   int root = -1;        // node whose buffer holds the bytes (itself for kBuffer)
   int64_t offset = -1;  // arena byte offset of element 0
-  int64_t bytes = 0;    // elements * bytes_per_element (a slice with batch > 1 is strided
+  int64_t bytes = 0;    // elements * element size (a slice with batch > 1 is strided
                         // inside its root; `bytes` is then its payload, not its extent)
 };
 
@@ -74,7 +90,9 @@ struct Plan {
   std::vector<StepRef> order;    // every step once, a valid enqueue order: each wait comes
                                  // after the record of its event (host execution order)
   // Memory (PlanMemory); empty until planned.
-  int64_t bytes_per_element = 0;
+  Precision precision = Precision::kFp32;  // the policy the formats come from
+  int64_t bytes_per_element = 0;  // one size for every value (fp32 NCHW plans: 4), or 0 when
+                                  // each value has its own (values[i].format)
   int64_t alignment = 0;
   std::vector<ValuePlacement> values;          // per node
   std::vector<WorkspacePlacement> workspaces;  // per node; bytes 0 if none
@@ -89,10 +107,14 @@ struct Plan {
 // ---- Printing ---------------------------------------------------------------------------
 
 // Stable text: one line per stream ("stream 1: wait e0, launch b, record e1"), then, if
-// memory is planned, the arena summary and one line per value and workspace.
+// memory is planned, the arena summary and one line per value and workspace (with its type
+// and layout when the plan has per-value formats).
 std::string PlanToString(const Graph& graph, const Plan& plan);
 
 const char* StepKindName(StepKind kind);    // "launch", "record", "wait"
 const char* ValueKindName(ValueKind kind);  // "buffer", "slice", "alias", "channel view"
+std::string ValueFormatName(const ValueFormat& format);  // "fp16 NHWC"
+// The element size of value i: plan.bytes_per_element, or its format's when that is 0.
+int64_t ValueElementSize(const Plan& plan, int i);
 
 }  // namespace incept

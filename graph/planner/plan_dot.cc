@@ -33,6 +33,9 @@ std::string PlanToDot(const Graph& graph, const Plan& plan) {
     throw Error("PlanToDot: the plan has " + std::to_string(plan.node_stream.size()) +
                 " node streams for " + std::to_string(n) + " nodes");
   }
+  // Plans with per-value element types (precision_policy.h) show each value's format.
+  const bool per_value_formats =
+      plan.bytes_per_element == 0 && static_cast<int>(plan.values.size()) == n;
   std::ostringstream out;
   out << "digraph \"" << DotEscape(graph.name) << "\" {\n"
       << "  rankdir=TB;\n"
@@ -41,6 +44,7 @@ std::string PlanToDot(const Graph& graph, const Plan& plan) {
     const Node& node = graph.nodes[i];
     const int stream = plan.node_stream[i];
     out << "  n" << i << " [label=\"" << DotEscape(node.name) << "\\n" << OpName(node.op);
+    if (per_value_formats) out << "\\n" << ValueFormatName(plan.values[i].format);
     if (stream >= 0) {
       out << "\\nstream " << stream << "\", fillcolor=\"" << StreamColor(stream) << "\"];\n";
     } else {

@@ -1,4 +1,4 @@
-// Stream scheduling (DESIGN.md §4 item 7): which stream launches each node, and the
+// Stream scheduling (docs/design.md §5): which stream launches each node, and the
 // events that order the streams.
 //
 // Assignment, a greedy over the topological order of the launched nodes:

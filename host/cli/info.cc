@@ -8,6 +8,7 @@
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
 #include "host/cli/cli_app.h"
+#include "host/cli/model_loading.h"
 
 namespace incept::cli {
 
@@ -19,14 +20,15 @@ int RunInfo(const Args& args) {
   std::string model;
   bool json_out = false, with_aux = false;
   std::vector<int> input;
-  app.add_option("MODEL", model, "model JSON file (e.g. model_zoo/googlenet_torchvision.json)")
+  app.add_option("MODEL", model,
+                 "model JSON (e.g. model_zoo/googlenet_torchvision.json) or ONNX file")
       ->required();
   app.add_flag("--json", json_out, "print JSON: parameters, macs, nodes");
   app.add_flag("--with-aux", with_aux, "count the training-only aux heads too");
   app.add_option("--input", input, "input shape N C H W (default: the model's)")->expected(4);
   if (int code = Parse(app, args); code >= 0) return code;
 
-  Graph graph = LoadGraph(model);
+  Graph graph = LoadModelGraph(model);
   if (!input.empty()) InferShapes(graph, Shape{input[0], input[1], input[2], input[3]});
   GraphStats stats = ComputeStats(graph, with_aux);
 
@@ -41,7 +43,7 @@ int RunInfo(const Args& args) {
       if (n.aux && !with_aux) continue;
       nodes.push_back({{"name", n.name},
                        {"op", OpName(n.op)},
-                       {"shape", {n.shape.n, n.shape.c, n.shape.h, n.shape.w}},
+                       {"shape", n.shape.dims()},
                        {"parameters", n.parameters},
                        {"macs", n.macs},
                        {"aux", n.aux}});

@@ -3,19 +3,43 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <new>
 #include <random>
 
 #include "graph/error.h"
 #include "graph/json_io.h"
 #include "graph/planner/timing_cache.h"
+#include "graph/onnx/onnx_import.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
 #include "host/io/image.h"
+#include "host/io/non_finite.h"
 #include "host/io/npy.h"
 #include "host/io/safetensors.h"
+#include "host/memory_budget.h"
 #include "host/random_weights.h"
 
 namespace incept::cli {
+
+Graph LoadModelGraph(const std::string& model_path) {
+  return IsOnnxPath(model_path) ? LoadOnnx(model_path).graph : LoadGraph(model_path);
+}
+
+namespace {
+
+// One warning line per tensor holding NaN or Inf (at most kShown, then a count).
+void WarnAboutNonFiniteWeights(const std::string& path, const WeightMap& weights) {
+  constexpr size_t kShown = 8;
+  const std::vector<NonFiniteTensor> found = FindNonFiniteTensors(weights);
+  for (size_t i = 0; i < found.size() && i < kShown; ++i)
+    std::fprintf(stderr, "warning: %s: %s\n", path.c_str(),
+                 Describe(found[i], weights.at(found[i].name).elements()).c_str());
+  if (found.size() > kShown)
+    std::fprintf(stderr, "warning: %s: %zu more tensors hold NaN or Inf\n", path.c_str(),
+                 found.size() - kShown);
+}
+
+}  // namespace
 
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed) {
@@ -32,6 +56,16 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
     m.engine_file = std::move(contents);
     return m;
   }
+  if (IsOnnxPath(model_path)) {
+    // An ONNX file brings its weights (its initializers); --weights replaces tensors by name.
+    OnnxModel onnx = LoadOnnx(model_path);
+    m.graph = std::move(onnx.graph);
+    m.weights = std::move(onnx.weights);
+    if (!weights_path.empty())
+      for (auto& [name, tensor] : LoadSafetensors(weights_path))
+        m.weights[name] = std::move(tensor);
+    return m;
+  }
   m.graph = LoadGraph(model_path);
   if (weights_path.empty()) {
     m.weights = RandomWeights(m.graph, seed);
@@ -42,6 +76,7 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
                  static_cast<unsigned long long>(seed));
   } else {
     m.weights = LoadSafetensors(weights_path);
+    WarnAboutNonFiniteWeights(weights_path, m.weights);
   }
   return m;
 }
@@ -86,15 +121,34 @@ Tensor LoadInput(const Graph& graph, const std::string& npy_path,
   const Shape model_shape = graph.nodes[inputs[0]].shape;
   Tensor input;
   if (!npy_path.empty()) {
-    input = LoadNpy(npy_path);
+    NpyConversion conversion;
+    input = LoadNpy(npy_path, &conversion);
     if (input.dims.size() != 4)
-      throw Error(npy_path + ": expected a 4-D float32 array (N, C, H, W), got shape " +
-                  input.dims_str());
+      throw Error(npy_path + ": expected a 4-D array (N, C, H, W), got shape " + input.dims_str());
+    if (!conversion.conversion.empty())
+      std::fprintf(stderr, "note: %s: %s input %s\n", npy_path.c_str(), conversion.dtype.c_str(),
+                   conversion.conversion.c_str());
   } else if (!images.empty()) {
+    // The ImageNet preprocessing crops 224x224; a model taking another size (Inception-v3:
+    // 299x299) would run on an input it was not evaluated at, so say so instead.
+    if (model_shape.h != kImageNetCrop || model_shape.w != kImageNetCrop)
+      throw Error(
+          "--image: the ImageNet preprocessing crops images to 224x224, but the model "
+          "takes " +
+          std::to_string(model_shape.h) + "x" + std::to_string(model_shape.w) +
+          "; give --input X.npy preprocessed for that size");
     input = LoadImagesBatch(images);
   } else {
     if (batch < 1) throw Error("--batch must be >= 1");
-    input = Tensor({batch, model_shape.c, model_shape.h, model_shape.w});
+    const std::vector<int64_t> dims{batch, model_shape.c, model_shape.h, model_shape.w};
+    const int64_t bytes = batch * model_shape.per_image() * int64_t{sizeof(float)};
+    const std::string who = "batch " + std::to_string(batch);
+    RequireHostMemory(who, bytes, "for its random input", "use a smaller --batch");
+    try {
+      input = Tensor(dims);
+    } catch (const std::bad_alloc&) {
+      throw Error(AllocationFailure(who, bytes, "for its random input", "use a smaller --batch"));
+    }
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (float& v : input.data) v = normal(rng);

@@ -39,8 +39,12 @@ void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>
 std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,
                                    bool rebuild_if_stale = false);
 
+// The graph of MODEL: a model JSON, or an ONNX file (.onnx) whose weights are dropped.
+Graph LoadModelGraph(const std::string& model_path);
+
 // Loads MODEL and WEIGHTS (a safetensors file); with an empty `weights_path`, seeded He
-// random weights, with a notice on stderr.
+// random weights, with a notice on stderr. An ONNX MODEL (.onnx) brings its own weights;
+// WEIGHTS, if given, replaces tensors of the same name.
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed = 0);
 

@@ -1,5 +1,5 @@
 // incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
-//                   [--no-optimize] [--merge-1x1] [--tactics]
+//                   [--no-optimize] [--merge-1x1] [--tactics] [--precision fp32|tf32|fp16|bf16]
 // MODEL may be an engine file (.incept): its stored plan for the batch is shown.
 // The fusions made, the streams and their steps, and the memory plan.
 #include <cstdio>
@@ -11,8 +11,11 @@
 #include "graph/op_registry.h"
 #include "graph/planner/plan_dot.h"
 #include "graph/planner/plan_svg.h"
+#include "graph/planner/precision_policy.h"
 #include "graph/shape_inference.h"
 #include "host/cli/cli_app.h"
+#include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
 #include "host/host_backend.h"
@@ -36,7 +39,7 @@ int RunPlan(const Args& args) {
   int batch = 1, streams = 4;
   bool json_out = false, no_optimize = false, steps = false, merge_1x1 = false;
   bool show_tactics = false;
-  app.add_option("MODEL", model, "model JSON file or engine file (.incept)")->required();
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 20));
   app.add_option("--streams", streams, "most concurrent streams (1 = sequential)")
       ->check(CLI::Range(1, 64));
@@ -47,6 +50,8 @@ int RunPlan(const Args& args) {
   app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
   app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  std::string precision_name = "fp32";
+  AddPrecisionOption(app, precision_name);
   if (int code = Parse(app, args); code >= 0) return code;
 
   Graph graph;
@@ -70,7 +75,7 @@ int RunPlan(const Args& args) {
       throw Error(model + ": no plan for batch " + std::to_string(batch) + " (planned: " +
                   planned + ")");
   } else {
-    graph = LoadGraph(model);
+    graph = LoadModelGraph(model);
     input = graph.nodes.at(graph.InputIndices().at(0)).shape;
     input.n = batch;
     InferShapes(graph, input);
@@ -83,7 +88,7 @@ int RunPlan(const Args& args) {
     } else {
       graph.aux_outputs.clear();
     }
-    plan = MakePlan(graph, streams);
+    plan = MakePlan(graph, streams, ParsePrecision(precision_name));
     MakeHostBackend()->AssignTactics(graph, weights, plan);  // tactics of the host backend
   }
   if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
@@ -109,6 +114,20 @@ int RunPlan(const Args& args) {
     j["memory"] = {{"arena_bytes", plan.arena_bytes},
                    {"lower_bound_bytes", plan.lower_bound_bytes},
                    {"naive_bytes", plan.naive_bytes}};
+    j["precision"] = PrecisionName(plan.precision);
+    nlohmann::json values = nlohmann::json::array();
+    for (size_t i = 0; i < plan.values.size(); ++i) {
+      const ValuePlacement& v = plan.values[i];
+      const ValueFormat format = v.format;
+      values.push_back({{"name", graph.nodes[i].name},
+                        {"kind", ValueKindName(v.kind)},
+                        {"root", graph.nodes[v.root].name},
+                        {"offset", v.offset},
+                        {"bytes", v.bytes},
+                        {"type", ElementTypeName(format.type)},
+                        {"layout", LayoutName(format.layout)}});
+    }
+    j["values"] = values;
     nlohmann::json lanes = nlohmann::json::array();
     for (const auto& stream : plan.streams) {
       nlohmann::json lane = nlohmann::json::array();
@@ -145,7 +164,8 @@ int RunPlan(const Args& args) {
     return 0;
   }
 
-  std::printf("%s, input %s%s\n\n", graph.name.c_str(), input.str().c_str(),
+  std::printf("%s, input %s, precision %s%s\n\n", graph.name.c_str(), input.str().c_str(),
+              PrecisionName(plan.precision),
               engine_file ? " (engine file: fusions already applied)" : "");
   std::printf(
       "fusions   %d BatchNorms folded, %d conv+ReLU, %d reduce convs fused, %d concats "

@@ -10,6 +10,7 @@
 
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/io/npy.h"
 
@@ -34,7 +35,7 @@ int RunRun(const Args& args) {
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
   bool no_optimize = false, poison = false, merge_1x1 = false, rebuild_if_stale = false;
-  app.add_option("MODEL", model, "model JSON file or engine file (.incept)")->required();
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--input", npy, "input batch, a float32 .npy of shape (N, C, H, W)");
   app.add_option("--image", images, "image files (JPEG, PNG, ...): ImageNet preprocessing");
@@ -51,6 +52,8 @@ int RunRun(const Args& args) {
   app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
   app.add_flag("--rebuild-if-stale", rebuild_if_stale,
                "an engine file built for another device or version: rebuild and rewrite it");
+  std::string precision = "fp32";
+  AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -60,6 +63,7 @@ int RunRun(const Args& args) {
   options.optimize = !no_optimize;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
+  options.precision = ParsePrecision(precision);
   std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
   Engine& engine = *owned;

@@ -11,29 +11,9 @@
 #include <cstring>
 #include <limits>
 
+#include "graph/float16.h"  // FloatFromBits, HalfBitsToFloat, BFloat16BitsToFloat
+
 namespace incept {
-
-inline float FloatFromBits(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-inline float HalfBitsToFloat(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exponent = (h >> 10) & 0x1fu;
-  const uint32_t mantissa = h & 0x3ffu;
-  if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24
-    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-    return sign ? -magnitude : magnitude;
-  }
-  if (exponent == 31) return FloatFromBits(sign | 0x7f800000u | (mantissa << 13));
-  return FloatFromBits(sign | ((exponent + 127 - 15) << 23) | (mantissa << 13));
-}
-
-inline float BFloat16BitsToFloat(uint16_t b) {
-  return FloatFromBits(static_cast<uint32_t>(b) << 16);
-}
 
 inline float Float8E5M2BitsToFloat(uint8_t b) {
   return HalfBitsToFloat(static_cast<uint16_t>(b << 8));

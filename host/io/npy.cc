@@ -7,9 +7,10 @@
 
 #include "graph/error.h"
 #include "host/io/file_bytes.h"
+#include "host/io/float_bits.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-              "npy '<f4' data is little-endian; this code assumes a little-endian host");
+              "npy '<' data is little-endian; this code assumes a little-endian host");
 
 namespace incept {
 namespace {
@@ -18,16 +19,90 @@ constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicBytes = 6;
 constexpr size_t kAlignment = 64;  // numpy aligns the data start to 64 bytes
 
-enum class NpyDtype { kFloat32, kFloat64 };
-
-struct NpyHeader {
-  NpyDtype dtype = NpyDtype::kFloat32;
-  std::vector<int64_t> shape;
-};
-
 [[noreturn]] void Fail(const std::string& source, const std::string& what) {
   throw Error(source + ": " + what);
 }
+
+// The element types we read, each widened to fp32 by one function of its raw bytes.
+// Floats: float16 exactly, float64 rounded to nearest. Integers: to the nearest fp32, exact
+// up to 2^24 in magnitude.
+struct NpyDtype {
+  const char* descr;  // without the byte-order character: "f4", "i8", "u1"...
+  const char* name;   // numpy's name
+  size_t bytes;
+  float (*to_float)(const uint8_t* element);
+  const char* conversion;  // how it becomes fp32 ("" for float32)
+};
+
+template <typename T>
+float Widen(const uint8_t* element) {
+  T value;
+  std::memcpy(&value, element, sizeof value);
+  return static_cast<float>(value);
+}
+
+float WidenHalf(const uint8_t* element) {
+  uint16_t bits;
+  std::memcpy(&bits, element, sizeof bits);
+  return HalfBitsToFloat(bits);
+}
+
+constexpr char kIntegerConversion[] = "converted to float32 (exact up to 2^24 in magnitude)";
+
+const NpyDtype kDtypes[] = {
+    {"f4", "float32", 4, Widen<float>, ""},
+    {"f8", "float64", 8, Widen<double>, "rounded to the nearest float32"},
+    {"f2", "float16", 2, WidenHalf, "converted to float32 (exactly)"},
+    {"i1", "int8", 1, Widen<int8_t>, "converted to float32 (exactly)"},
+    {"i2", "int16", 2, Widen<int16_t>, "converted to float32 (exactly)"},
+    {"i4", "int32", 4, Widen<int32_t>, kIntegerConversion},
+    {"i8", "int64", 8, Widen<int64_t>, kIntegerConversion},
+    {"u1", "uint8", 1, Widen<uint8_t>, "converted to float32 (exactly)"},
+    {"u2", "uint16", 2, Widen<uint16_t>, "converted to float32 (exactly)"},
+    {"u4", "uint32", 4, Widen<uint32_t>, kIntegerConversion},
+    {"u8", "uint64", 8, Widen<uint64_t>, kIntegerConversion},
+};
+
+// Kinds numpy writes that have no meaning as a network input, and why.
+struct RefusedKind {
+  char kind;
+  const char* why;
+};
+const RefusedKind kRefusedKinds[] = {
+    {'b', "bool arrays are not numeric input"},
+    {'c', "complex arrays are not supported"},
+    {'O', "object arrays are not supported (they hold Python objects)"},
+    {'U', "string arrays are not numeric input"},
+    {'S', "string arrays are not numeric input"},
+    {'a', "string arrays are not numeric input"},
+    {'M', "datetime arrays are not numeric input"},
+    {'m', "timedelta arrays are not numeric input"},
+    {'V', "void (raw or structured) arrays are not supported"},
+};
+
+// The dtype of a descr string ('<f4', '|u1', '=i2'...), or an Error naming it.
+const NpyDtype& FindDtype(const std::string& descr, const std::string& source) {
+  const char order = descr.empty() ? '\0' : descr[0];
+  const bool has_order = order == '<' || order == '>' || order == '|' || order == '=';
+  const std::string code = has_order ? descr.substr(1) : descr;
+  for (const RefusedKind& refused : kRefusedKinds)
+    if (!code.empty() && code[0] == refused.kind)
+      Fail(source, "dtype '" + descr + "': " + refused.why + "; save the array as float32");
+  for (const NpyDtype& dtype : kDtypes) {
+    if (code != dtype.descr) continue;
+    if (order == '>' && dtype.bytes > 1)
+      Fail(source, "dtype '" + descr + "' is big-endian; save it little-endian ('<" + code +
+                       "'), e.g. with arr.astype('<" + code + "')");
+    return dtype;
+  }
+  Fail(source,
+       "dtype '" + descr + "' is not supported (float16/32/64, int8..int64 and uint8..uint64 are)");
+}
+
+struct NpyHeader {
+  const NpyDtype* dtype = nullptr;
+  std::vector<int64_t> shape;
+};
 
 // A parser of the header's dict literal: string keys; string, bool and int-tuple values.
 class HeaderParser {
@@ -67,14 +142,7 @@ class HeaderParser {
       Bad("needs the keys 'descr', 'fortran_order' and 'shape'");
     if (*fortran_order) Fail(source_, "fortran_order True is not supported (save a C-order array)");
     NpyHeader header;
-    if (*descr == "<f4") {
-      header.dtype = NpyDtype::kFloat32;
-    } else if (*descr == "<f8") {
-      header.dtype = NpyDtype::kFloat64;
-    } else {
-      Fail(source_,
-           "dtype '" + *descr + "' is not supported (float32 '<f4' or float64 '<f8' only)");
-    }
+    header.dtype = &FindDtype(*descr, source_);
     header.shape = *shape;
     return header;
   }
@@ -158,7 +226,8 @@ std::string ShapeTuple(const std::vector<int64_t>& shape) {
 
 }  // namespace
 
-Tensor ParseNpy(const uint8_t* data, size_t size, const std::string& source) {
+Tensor ParseNpy(const uint8_t* data, size_t size, const std::string& source,
+                NpyConversion* conversion) {
   if (size < kMagicBytes + 2 || std::memcmp(data, kMagic, kMagicBytes) != 0) {
     Fail(source, "not a .npy file (bad magic; expected \\x93NUMPY)");
   }
@@ -177,7 +246,7 @@ Tensor ParseNpy(const uint8_t* data, size_t size, const std::string& source) {
   const std::string text(reinterpret_cast<const char*>(data + prefix), header_bytes);
   const NpyHeader header = HeaderParser(text, source).Parse();
 
-  const size_t item_bytes = header.dtype == NpyDtype::kFloat32 ? 4 : 8;
+  const size_t item_bytes = header.dtype->bytes;
   uint64_t elements = 1;
   for (int64_t dim : header.shape) {
     if (dim != 0 &&
@@ -189,28 +258,25 @@ Tensor ParseNpy(const uint8_t* data, size_t size, const std::string& source) {
   const uint64_t needed = elements * item_bytes;
   const uint64_t available = size - prefix - header_bytes;
   if (available != needed) {
-    Fail(source, "shape " + ShapeTuple(header.shape) + " x " +
-                     (header.dtype == NpyDtype::kFloat32 ? "'<f4'" : "'<f8'") + " needs " +
+    Fail(source, "shape " + ShapeTuple(header.shape) + " x " + header.dtype->name + " needs " +
                      std::to_string(needed) + " data bytes but the file has " +
                      std::to_string(available) + (available < needed ? " (truncated)" : ""));
   }
   Tensor tensor(header.shape);
   const uint8_t* src = data + prefix + header_bytes;
-  if (header.dtype == NpyDtype::kFloat32) {
+  if (header.dtype->to_float == Widen<float>) {
     if (elements > 0) std::memcpy(tensor.data.data(), src, needed);
   } else {
-    for (size_t i = 0; i < elements; ++i) {
-      double value;
-      std::memcpy(&value, src + i * sizeof(double), sizeof(double));
-      tensor.data[i] = static_cast<float>(value);
-    }
+    for (size_t i = 0; i < elements; ++i)
+      tensor.data[i] = header.dtype->to_float(src + i * item_bytes);
   }
+  if (conversion) *conversion = {header.dtype->name, header.dtype->conversion};
   return tensor;
 }
 
-Tensor LoadNpy(const std::string& path) {
+Tensor LoadNpy(const std::string& path, NpyConversion* conversion) {
   const std::vector<uint8_t> bytes = ReadFileBytes(path);
-  return ParseNpy(bytes.data(), bytes.size(), path);
+  return ParseNpy(bytes.data(), bytes.size(), path, conversion);
 }
 
 namespace {

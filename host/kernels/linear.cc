@@ -12,7 +12,7 @@ void LinearForward(ConstTensorView in, const float* weight, const float* bias, T
   if (!in.data || !out.data || !weight || in.shape.n != out.shape.n || out.shape.h != 1 ||
       out.shape.w != 1) {
     throw Error("LinearForward: input " + in.shape.str() + " -> output " + out.shape.str() +
-                " (the output must be (N, M, 1, 1); data and weight must be given)");
+                " (the output must be (N, M); data and weight must be given)");
   }
   const int64_t features = in.shape.per_image();
   GemmEpilogue epilogue;

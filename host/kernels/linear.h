@@ -8,7 +8,7 @@
 
 namespace incept {
 
-// out is (N, M, 1, 1). Throws incept::Error on inconsistent shapes.
+// out is (N, M) (rank 2; h = w = 1). Throws incept::Error on inconsistent shapes.
 void LinearForward(ConstTensorView in, const float* weight, const float* bias /*nullable*/,
                    TensorView out);
 

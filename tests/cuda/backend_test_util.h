@@ -27,7 +27,7 @@ inline std::string SourceDir() {
 inline const std::string kTorchvision = SourceDir() + "/model_zoo/googlenet_torchvision.json";
 inline const std::string kCaffe = SourceDir() + "/model_zoo/googlenet.json";
 
-// GPU fp32 vs host (DESIGN.md §7).
+// GPU fp32 vs host (docs/design.md §13).
 constexpr double kFp32Tolerance = 1e-4;
 
 // A model optimised as the Engine does, shapes inferred for `input`, with its plan.

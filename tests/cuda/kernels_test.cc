@@ -171,6 +171,7 @@ struct FusedCase {
   const char* name;
   Shape in;
   int reduce_channels, out_channels, kernel;
+  int kernel_w = 0;  // 0: kernel (square); else `kernel` is the height (1x7: 1, 7)
 };
 
 const FusedCase kFusedCases[] = {
@@ -180,6 +181,9 @@ const FusedCase kFusedCases[] = {
     {"inception5b_3x3", {1, 832, 7, 7}, 192, 384, 3},
     {"inception5b_5x5_b3", {3, 832, 7, 7}, 48, 128, 5},
     {"odd_3x3_b3", {3, 37, 11, 9}, 9, 40, 3},
+    // Inception-v3's factorised 7x7: Mixed_6b branch7x7_1 -> _2, Mixed_6e branch7x7dbl_1 -> _2.
+    {"v3_mixed6b_1x7", {1, 768, 17, 17}, 128, 128, 1, 7},
+    {"v3_mixed6e_7x1_b3", {3, 768, 17, 17}, 192, 192, 7, 1},
 };
 
 class GpuFusedReduceConvTest : public ::testing::TestWithParam<FusedCase> {};
@@ -192,8 +196,8 @@ TEST_P(GpuFusedReduceConvTest, MatchesTheHostKernel) {
   attrs.reduce_channels = c.reduce_channels;
   attrs.conv.in_channels = c.reduce_channels;
   attrs.conv.out_channels = c.out_channels;
-  const int pad = c.kernel / 2;
-  attrs.conv.window = {c.kernel, c.kernel, 1, 1, pad, pad, pad, pad};
+  const int kh = c.kernel, kw = c.kernel_w > 0 ? c.kernel_w : c.kernel;
+  attrs.conv.window = {kh, kw, 1, 1, kh / 2, kw / 2, kh / 2, kw / 2};
   attrs.conv.has_bias = true;
   attrs.conv.activation = Activation::kReLU;
   const Input x(c.in, 17);
@@ -201,9 +205,8 @@ TEST_P(GpuFusedReduceConvTest, MatchesTheHostKernel) {
   const auto w1 =
       RandomVector(static_cast<size_t>(c.reduce_channels * c.in.c), 18, -scale1 * 3, scale1 * 3);
   const auto b1 = RandomVector(static_cast<size_t>(c.reduce_channels), 19, 0.0f, 0.5f);
-  const auto w2 =
-      RandomVector(static_cast<size_t>(c.out_channels * c.reduce_channels * c.kernel * c.kernel),
-                   20, -scale2 * 3, scale2 * 3);
+  const auto w2 = RandomVector(static_cast<size_t>(c.out_channels * c.reduce_channels * kh * kw),
+                               20, -scale2 * 3, scale2 * 3);
   const auto b2 = RandomVector(static_cast<size_t>(c.out_channels), 21);
   DeviceBuffer<float> dw1(w1), db1(b1), dw2(w2), db2(b2);
   const Shape out_shape{c.in.n, c.out_channels, c.in.h, c.in.w};

@@ -303,7 +303,7 @@ TEST(MemoryPlanTest, GoogLeNet) {
       EXPECT_EQ(plan.num_streams, streams);
       EXPECT_EQ(plan.num_events, streams == 1 ? 0 : 9 * 4);  // per block: fork + 3 joins
       EXPECT_LE(plan.lower_bound_bytes, plan.arena_bytes);
-      EXPECT_LE(plan.arena_bytes, plan.lower_bound_bytes * 115 / 100);  // DESIGN.md §7
+      EXPECT_LE(plan.arena_bytes, plan.lower_bound_bytes * 115 / 100);  // docs/design.md §5
       EXPECT_LT(plan.arena_bytes * 3, plan.naive_bytes);
     }
   }
@@ -351,11 +351,13 @@ TEST(MemoryPlanSvgTest, OneRectPerValueAndWorkspace) {
   const std::string svg = MemoryPlanToSvg(g, plan);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
-  EXPECT_EQ(Count(svg, "<rect "), 12);  // 11 values + 1 workspace
+  EXPECT_EQ(Count(svg, "<rect class=\"block\""), 12);  // 11 values + 1 workspace
   EXPECT_EQ(Count(svg, "<title>"), 12);
   EXPECT_EQ(Count(svg, "</title></rect>"), 12);
-  EXPECT_EQ(Count(svg, "<title>b2: slice of cat, bytes [128, 384), steps 4-9</title>"), 1) << svg;
-  EXPECT_EQ(Count(svg, "<title>workspace of b2, bytes ["), 1);
+  EXPECT_EQ(Count(svg, "<title>b2: slice of cat, 256 bytes at [128, 384), live steps 4-9</title>"),
+            1)
+      << svg;
+  EXPECT_EQ(Count(svg, "<title>workspace of b2, 100 bytes at ["), 1);
   // b2r runs on stream 1: its rectangle has stream 1's colour.
   const size_t b2r = svg.find("<title>b2r:");
   ASSERT_NE(b2r, std::string::npos);

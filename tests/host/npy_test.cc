@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -119,13 +120,75 @@ TEST(Npy, BadMagic) {
   EXPECT_HAS(ParseError({0x93}), "bad magic");
 }
 
+// The raw little-endian bytes of `values` stored as T.
+template <typename T>
+std::vector<uint8_t> Bytes(const std::vector<T>& values) {
+  std::vector<uint8_t> bytes(values.size() * sizeof(T));
+  if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+  return bytes;
+}
+
+std::string Header(const std::string& descr, int count) {
+  return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + std::to_string(count) +
+         ",), }";
+}
+
+// Every numeric dtype numpy writes becomes fp32 with the same values, and the load says
+// which dtype it was and how it was converted.
+TEST(Npy, ConvertsOtherNumericDtypesAndSaysHow) {
+  struct Case {
+    std::string descr, name, conversion_part;
+    std::vector<uint8_t> data;
+    std::vector<float> want;
+  };
+  const std::vector<Case> cases = {
+      {"<f4", "float32", "", FloatBytes({1.5f, -2.0f}), {1.5f, -2.0f}},
+      {"<f8", "float64", "rounded", Bytes<double>({0.1, -2.5}), {0.1f, -2.5f}},
+      // float16 bits: 1.0 = 0x3c00, -0.5 = 0xb800, 65504 = 0x7bff, smallest subnormal 0x0001
+      {"<f2",
+       "float16",
+       "exactly",
+       Bytes<uint16_t>({0x3c00, 0xb800, 0x7bff, 0x0001}),
+       {1.0f, -0.5f, 65504.0f, 5.9604644775390625e-08f}},
+      {"|i1", "int8", "exactly", Bytes<int8_t>({-128, 127}), {-128.0f, 127.0f}},
+      {"<i2", "int16", "exactly", Bytes<int16_t>({-32768, 7}), {-32768.0f, 7.0f}},
+      {"<i4", "int32", "2^24", Bytes<int32_t>({-5, 1 << 24}), {-5.0f, 16777216.0f}},
+      {"<i8", "int64", "2^24", Bytes<int64_t>({-3, int64_t{1} << 40}), {-3.0f, 1099511627776.0f}},
+      {"|u1", "uint8", "exactly", Bytes<uint8_t>({0, 255}), {0.0f, 255.0f}},
+      {"<u2", "uint16", "exactly", Bytes<uint16_t>({65535}), {65535.0f}},
+      {"<u4", "uint32", "2^24", Bytes<uint32_t>({4000000000u}), {4000000000.0f}},
+      {"<u8", "uint64", "2^24", Bytes<uint64_t>({9}), {9.0f}},
+      {"=i2", "int16", "exactly", Bytes<int16_t>({-1}), {-1.0f}},  // '=': native, little here
+  };
+  for (const Case& c : cases) {
+    const auto file = MakeNpy(Header(c.descr, static_cast<int>(c.want.size())), c.data);
+    NpyConversion conversion;
+    const Tensor t = ParseNpy(file.data(), file.size(), "x.npy", &conversion);
+    EXPECT_EQ(t.data, c.want) << c.descr;
+    EXPECT_EQ(conversion.dtype, c.name) << c.descr;
+    if (c.conversion_part.empty()) {
+      EXPECT_EQ(conversion.conversion, "") << c.descr;
+    } else {
+      EXPECT_HAS(conversion.conversion, c.conversion_part);
+    }
+  }
+}
+
 TEST(Npy, UnsupportedDtypeIsNamed) {
-  EXPECT_HAS(ParseError(MakeNpy("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }",
-                                std::vector<uint8_t>(8))),
-             "x.npy: dtype '<i8' is not supported");
-  EXPECT_HAS(ParseError(MakeNpy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }",
-                                std::vector<uint8_t>(4))),
-             "dtype '>f4' is not supported");
+  EXPECT_HAS(ParseError(MakeNpy(Header("|b1", 1), std::vector<uint8_t>(1))),
+             "x.npy: dtype '|b1': bool arrays are not numeric input");
+  EXPECT_HAS(ParseError(MakeNpy(Header("<c8", 1), std::vector<uint8_t>(8))),
+             "dtype '<c8': complex arrays are not supported");
+  EXPECT_HAS(ParseError(MakeNpy(Header("|O", 1), std::vector<uint8_t>(8))),
+             "dtype '|O': object arrays are not supported");
+  EXPECT_HAS(ParseError(MakeNpy(Header("<U3", 1), std::vector<uint8_t>(12))),
+             "string arrays are not numeric input");
+  EXPECT_HAS(ParseError(MakeNpy(Header("<f16", 1), std::vector<uint8_t>(16))),
+             "dtype '<f16' is not supported (float16/32/64, int8..int64");
+  EXPECT_HAS(ParseError(MakeNpy(Header(">f4", 1), std::vector<uint8_t>(4))),
+             "dtype '>f4' is big-endian; save it little-endian ('<f4')");
+  // One-byte types have no byte order: '>u1' reads as uint8.
+  EXPECT_EQ(ParseError(MakeNpy(Header(">u1", 1), std::vector<uint8_t>(1))), "");
   EXPECT_HAS(
       ParseError(MakeNpy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }",
                          std::vector<uint8_t>(4))),
@@ -191,6 +254,37 @@ TEST(NpyNumpy, ReadsWhatNumpyWrites) {
   EXPECT_EQ(b.data, (std::vector<float>{0.1f, 1e-3f}));
   std::remove(f4.c_str());
   std::remove(f8.c_str());
+}
+
+TEST(NpyNumpy, ReadsNumpysOtherDtypesAndRefusesBool) {
+  if (!HaveNumpy()) GTEST_SKIP() << "/usr/bin/python3 with numpy not available";
+  const std::string base = TempPath("np_dtype_");
+  const std::vector<std::string> dtypes = {"float16", "int8",   "int16",  "int32", "int64",
+                                           "uint8",   "uint16", "uint32", "uint64"};
+  std::string script = "import numpy as np\n";
+  for (const std::string& d : dtypes)
+    script += "np.save('" + base + d + ".npy', np.array([[0, 1, 2], [3, 100, 127]], dtype='" + d +
+              "'))\n";
+  script += "np.save('" + base + "bool.npy', np.array([True, False]))\n";
+  const std::string py = TempPath("np_dtypes.py");
+  std::ofstream(py) << script;
+  ASSERT_EQ(std::system(("/usr/bin/python3 " + py).c_str()), 0);
+  for (const std::string& d : dtypes) {
+    NpyConversion conversion;
+    const Tensor t = LoadNpy(base + d + ".npy", &conversion);
+    EXPECT_EQ(t.dims, (std::vector<int64_t>{2, 3})) << d;
+    EXPECT_EQ(t.data, (std::vector<float>{0, 1, 2, 3, 100, 127})) << d;
+    EXPECT_EQ(conversion.dtype, d);
+    std::remove((base + d + ".npy").c_str());
+  }
+  try {
+    LoadNpy(base + "bool.npy");
+    ADD_FAILURE() << "a bool array loaded";
+  } catch (const Error& e) {
+    EXPECT_HAS(e.what(), "bool arrays are not numeric input");
+  }
+  std::remove((base + "bool.npy").c_str());
+  std::remove(py.c_str());
 }
 
 TEST(NpyNumpy, NumpyReadsWhatWeWrite) {

@@ -46,7 +46,7 @@ TEST(ModelZoo, StageOutputsAt224) {
   EXPECT_EQ(tv.at("inception3b").shape, (Shape{1, 480, 28, 28}));
   EXPECT_EQ(tv.at("inception4e").shape, (Shape{1, 832, 14, 14}));
   EXPECT_EQ(tv.at("inception5b").shape, (Shape{1, 1024, 7, 7}));
-  EXPECT_EQ(tv.at("fc").shape, (Shape{1, 1000, 1, 1}));
+  EXPECT_EQ(tv.at("fc").shape, (Shape::Features(1, 1000)));
 
   Graph caffe = LoadGraph(kZoo + "googlenet.json");
   EXPECT_EQ(caffe.at("conv1/relu_7x7").shape.h, 112);
@@ -55,7 +55,7 @@ TEST(ModelZoo, StageOutputsAt224) {
   EXPECT_EQ(caffe.at("inception_4e/output").shape, (Shape{1, 832, 14, 14}));
   EXPECT_EQ(caffe.at("inception_5b/output").shape, (Shape{1, 1024, 7, 7}));
   EXPECT_EQ(caffe.at("loss1/ave_pool").shape, (Shape{1, 512, 4, 4}));
-  EXPECT_EQ(caffe.at("prob").shape, (Shape{1, 1000, 1, 1}));
+  EXPECT_EQ(caffe.at("prob").shape, (Shape::Features(1, 1000)));
 }
 
 TEST(ModelZoo, AuxHeadsAreOffTheInferencePath) {
@@ -88,7 +88,7 @@ TEST(ModelZoo, CheckedInFilesMatchTheBuilders) {
 TEST(ModelZoo, OtherInputSizesReinfer) {
   Graph tv = LoadGraph(kZoo + "googlenet_torchvision.json");
   InferShapes(tv, Shape{3, 3, 299, 299});
-  EXPECT_EQ(tv.at("fc").shape, (Shape{3, 1000, 1, 1}));
+  EXPECT_EQ(tv.at("fc").shape, (Shape::Features(3, 1000)));
   EXPECT_EQ(tv.at("inception5b").shape.h, 9);  // 299 -> 150 -> 75 -> 37 -> 18 -> 9
   EXPECT_THROW(InferShapes(tv, Shape{1, 3, 16, 16}), Error);
 }

@@ -146,9 +146,7 @@ def run_cli(cli, args):
 
 def compare(ours, ref):
     """Returns (ok, summary) for logits `ours` against `ref`, both (N, classes)."""
-    # The engine's tensors are NCHW: the logits come back as (N, classes, 1, 1).
-    if ours.ndim == 4 and ours.shape[2:] == (1, 1):
-        ours = ours.reshape(ours.shape[:2])
+    # The logits come back with their real rank, (N, classes), as from torchvision.
     if ours.shape != ref.shape:
         return False, f"shape {ours.shape} != torchvision's {ref.shape}"
     if not np.all(np.isfinite(ours)):
@@ -216,7 +214,8 @@ def caffe_softmax_check(cli, source_dir, work):
         _, seconds = run_cli(cli, [model_json, "--input", x, "--output", out,
                                    "--backend", "host"])
         y = np.load(out).astype(np.float64)
-        y = y.reshape(y.shape[0], -1)
+        if y.ndim != 2:
+            raise RuntimeError(f"softmax output has shape {y.shape}, expected (N, 1000)")
         sums = y.sum(axis=1)
         worst = np.max(np.abs(sums - 1.0))
         ok = np.all(np.isfinite(y)) and y.min() >= 0.0 and worst <= SOFTMAX_SUM_TOL
