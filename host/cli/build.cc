@@ -1,4 +1,5 @@
-// incept build MODEL [--weights W] [--precision fp32] [--batch 1,8,64] [--timing-cache F]
+// incept build MODEL [--weights W] [--precision fp32|tf32|fp16|bf16] [--batch 1,8,64]
+// [--timing-cache F]
 //              -o MODEL.incept
 // Optimises the model, plans it (and selects its tactics) for every batch size and writes
 // an engine file (host/engine_file/engine_file.h) that run, bench, profile and plan load
@@ -10,6 +11,7 @@
 #include "graph/planner/timing_cache.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
+#include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
 #include "host/io/file_bytes.h"
@@ -25,7 +27,7 @@ int RunBuild(const Args& args) {
   std::vector<int> batches = {1};
   int streams = 4;
   bool merge_1x1 = false, no_fuse_reduce = false;
-  app.add_option("MODEL", model, "model JSON file")->required();
+  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("-o,--output", output, "engine file to write (.incept)")->required();
   app.add_option("--batch", batches, "batch sizes to plan for, e.g. 1,8,64")
@@ -33,7 +35,7 @@ int RunBuild(const Args& args) {
       ->check(CLI::Range(1, 1 << 16));
   app.add_option("--backend", backend, "host, cuda or auto (cuda if usable, else host)")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
-  app.add_option("--precision", precision, "element type of the plans (fp32 only for now)");
+  AddPrecisionOption(app, precision);
   app.add_option("--timing-cache", timing_cache,
                  "reuse and extend the tactic timings in this file (created if missing)");
   app.add_option("--streams", streams, "most concurrent streams")->check(CLI::Range(1, 64));
@@ -41,10 +43,9 @@ int RunBuild(const Args& args) {
   app.add_flag("--no-fuse-reduce", no_fuse_reduce,
                "keep the 1x1 reduce convs apart from their KxK convs");
   if (int code = Parse(app, args); code >= 0) return code;
-  if (precision != "fp32")
-    throw Error("--precision " + precision + ": engine files hold fp32 plans only for now");
   if (!IsEngineFilePath(output)) throw Error(output + ": an engine file's name ends in .incept");
-  if (IsEngineFilePath(model)) throw Error(model + ": already an engine file; give a model JSON");
+  if (IsEngineFilePath(model))
+    throw Error(model + ": already an engine file; give a model JSON or ONNX file");
 
   const auto start = std::chrono::steady_clock::now();
   LoadedModel m = LoadModel(model, weights);
@@ -52,6 +53,7 @@ int RunBuild(const Args& args) {
   options.backend = backend;
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
+  options.precision = ParsePrecision(precision);
   if (no_fuse_reduce) options.fuse_reduce = false;
   std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   Engine engine(std::move(m.graph), std::move(m.weights), options);

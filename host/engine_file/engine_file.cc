@@ -104,11 +104,12 @@ void ReadMeta(const json& j, const std::string& where, EngineFileContents& c) {
     throw Error(where + ": \"streams\" missing or outside [1, " + std::to_string(kMaxPlanStreams) +
                 "]");
   c.streams = streams->get<int>();
-  c.element_type = RequiredString(j, "element_type", where);
-  c.layout = RequiredString(j, "layout", where);
-  if (c.element_type != "fp32" || c.layout != "NCHW")
-    throw Error(where + ": element type " + c.element_type + ", layout " + c.layout +
-                ": this build reads fp32 NCHW engines only");
+  const std::string precision = RequiredString(j, "precision", where);
+  try {
+    c.precision = ParsePrecision(precision);
+  } catch (const Error& e) {
+    throw Error(where + ".precision: " + e.what());
+  }
 }
 
 std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph,
@@ -151,8 +152,7 @@ std::vector<uint8_t> SerializeEngineFile(const EngineFileContents& c) {
   json meta = {{"incept_version", c.incept_version},
                {"device", DeviceToJson(c.device)},
                {"streams", c.streams},
-               {"element_type", c.element_type},
-               {"layout", c.layout}};
+               {"precision", PrecisionName(c.precision)}};
   json plans = json::array();
   for (const Engine::Prepared& p : c.prepared) {
     const std::vector<int> inputs = p.graph.InputIndices();
@@ -272,6 +272,11 @@ EngineFileContents ParseEngineFile(const uint8_t* data, size_t size, const std::
   auto [plans, plans_size] = span(EngineSection::kPlans);
   c.prepared =
       ReadPlans(ParseSection(plans, plans_size, source + ": plans"), c.graph, source + ": plans");
+  for (size_t i = 0; i < c.prepared.size(); ++i)
+    if (c.prepared[i].plan.precision != c.precision)
+      throw Error(source + ": plans[" + std::to_string(i) + "]: precision " +
+                  PrecisionName(c.prepared[i].plan.precision) + " but the file's is " +
+                  PrecisionName(c.precision));
   return c;
 }
 

@@ -15,11 +15,15 @@
 //     then the sections, in table order, tiling the rest of the file exactly.
 //
 //   kind 1 meta     JSON: {"incept_version", "device": DeviceKey fields, "streams",
-//                   "element_type": "fp32", "layout": "NCHW"}
+//                   "precision": "fp32" | "tf32" | "fp16" | "bf16"}
 //   kind 2 graph    the optimised graph, incept-graph JSON (graph/json_io.h)
-//   kind 3 plans    JSON array: {"input": [N, C, H, W], "plan": PlanToJson (plan_json.h)}
-//   kind 4 weights  the converted weights as safetensors (host/io/safetensors.h: named
-//                   tensors, shapes, raw little-endian data)
+//   kind 3 plans    JSON array: {"input": [N, C, H, W], "plan": PlanToJson (plan_json.h)},
+//                   each plan of the file's precision, each value with its element type
+//                   and layout (exactly those the precision policy gives)
+//   kind 4 weights  the optimised graph's weights (BatchNorm folded) in fp32 as safetensors
+//                   (host/io/safetensors.h: named tensors, shapes, raw little-endian data);
+//                   a backend rounds them once to the plan's storage type when it takes them
+//                   (graph/weight_pack.h), the same rounding a fresh build makes
 //
 // Reading checks, in order, each failure an Error naming the file and what is wrong: the
 // header fits; the magic; the format version (a newer one: "rebuild it with this
@@ -30,9 +34,6 @@
 // offset or length. Compatibility (EngineFileMismatch) is checked separately, so a file
 // from another machine can still be inspected.
 //
-// The element type and layout fields carry fp32/NCHW today; a reduced-precision plan adds
-// values there and in the plans without a format break (a reader refuses values it does
-// not know).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/planner/device_key.h"
 #include "graph/tensor.h"
@@ -62,9 +64,8 @@ struct EngineFileContents {
   std::string incept_version = kInceptVersion;
   DeviceKey device;
   int streams = 4;
-  std::string element_type = "fp32";
-  std::string layout = "NCHW";
-  Graph graph;  // optimised, shapes inferred for its default input
+  Precision precision = Precision::kFp32;  // of every plan
+  Graph graph;                             // optimised, shapes inferred for its default input
   WeightMap weights;
   std::vector<Engine::Prepared> prepared;  // per input shape: graph (shapes inferred), plan
 };

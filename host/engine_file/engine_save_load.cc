@@ -14,6 +14,7 @@ void Engine::Save(const std::string& path, const std::vector<Shape>& shapes) {
   EngineFileContents contents;
   contents.device = device();
   contents.streams = options_.streams;
+  contents.precision = options_.precision;
   contents.graph = graph_;
   contents.weights = weights_;
   for (const Shape& shape : shapes) contents.prepared.push_back(Prepare(shape));
@@ -49,6 +50,12 @@ std::unique_ptr<Engine> EngineFromContents(EngineFileContents contents, const st
   const DeviceKey here = CreateBackend(backend)->Device();
   const std::string mismatch = EngineFileMismatch(contents, here);
   options.streams = contents.streams;
+  // The file's precision is the engine's: its plans, formats and tactics were made for it.
+  if (options.precision != Precision::kFp32 && options.precision != contents.precision)
+    throw Error(path + ": built for precision " + std::string(PrecisionName(contents.precision)) +
+                ", not " + PrecisionName(options.precision) +
+                ": build another engine file (incept build --precision)");
+  options.precision = contents.precision;
   if (mismatch.empty()) {
     Engine::Planned planned{std::move(contents.graph), std::move(contents.weights),
                             std::move(contents.prepared)};

@@ -5,6 +5,7 @@
 
 #include "graph/error.h"
 #include "graph/planner/memory_plan.h"
+#include "graph/planner/precision_policy.h"
 
 namespace incept {
 namespace {
@@ -122,9 +123,11 @@ json PlanToJson(const Plan& plan) {
   }
   json order = json::array();
   for (const StepRef& ref : plan.order) order.push_back({ref.stream, ref.index});
+  // A value: [kind, root, offset, bytes, element type, layout].
   json values = json::array();
   for (const ValuePlacement& v : plan.values)
-    values.push_back({kValueKinds[static_cast<int>(v.kind)].name, v.root, v.offset, v.bytes});
+    values.push_back({kValueKinds[static_cast<int>(v.kind)].name, v.root, v.offset, v.bytes,
+                      ElementTypeName(v.format.type), LayoutName(v.format.layout)});
   json workspaces = json::array();
   for (const WorkspacePlacement& w : plan.workspaces) workspaces.push_back({w.offset, w.bytes});
   json tactics = json::array();
@@ -134,6 +137,7 @@ json PlanToJson(const Plan& plan) {
           {"streams", streams},
           {"node_stream", plan.node_stream},
           {"order", order},
+          {"precision", PrecisionName(plan.precision)},
           {"bytes_per_element", plan.bytes_per_element},
           {"alignment", plan.alignment},
           {"values", values},
@@ -210,7 +214,25 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
     plan.order.push_back(out);
   }
 
-  plan.bytes_per_element = r.Int(r.Field(j, "bytes_per_element", ""), "bytes_per_element", 4, 4);
+  // The precision, then the formats it implies: the file's formats must be exactly the
+  // policy's (graph/planner/precision_policy.h), so a backend never meets a type or layout
+  // its kernels were not bound for. fp32 and tf32 plans have one element size (4 bytes),
+  // fp16 and bf16 plans a format per value (bytes_per_element 0).
+  const std::string& precision = r.String(r.Field(j, "precision", ""), "precision");
+  try {
+    plan.precision = ParsePrecision(precision);
+  } catch (const Error& e) {
+    r.Fail("precision", e.what());
+  }
+  const int64_t uniform = IsReduced(plan.precision) ? 0 : 4;
+  plan.bytes_per_element =
+      r.Int(r.Field(j, "bytes_per_element", ""), "bytes_per_element", uniform, uniform);
+  std::vector<ValueFormat> formats;
+  try {
+    formats = AssignValueFormats(graph, plan.precision);
+  } catch (const Error& e) {
+    r.Fail("precision", e.what());
+  }
   plan.alignment = r.Int(r.Field(j, "alignment", ""), "alignment", 1, 1 << 20);
   plan.arena_bytes = r.Int(r.Field(j, "arena_bytes", ""), "arena_bytes", 0, kMaxPlanArenaBytes);
   plan.lower_bound_bytes =
@@ -219,7 +241,7 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
   const json& values = r.Array(r.Field(j, "values", ""), "values", graph.nodes.size());
   for (int64_t i = 0; i < n; ++i) {
     const std::string path = At("values", i);
-    const json& v = r.Array(values[i], path, 4);
+    const json& v = r.Array(values[i], path, 6);
     ValuePlacement p;
     const std::string& kind = r.String(v[0], path + "[0]");
     bool known = false;
@@ -229,6 +251,12 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
     p.root = static_cast<int>(r.Int(v[1], path + "[1]", 0, n - 1));
     p.offset = r.Int(v[2], path + "[2]", 0, kMaxPlanArenaBytes);
     p.bytes = r.Int(v[3], path + "[3]", 0, kMaxPlanArenaBytes);
+    const std::string& type = r.String(v[4], path + "[4]");
+    const std::string& layout = r.String(v[5], path + "[5]");
+    p.format = IsReduced(plan.precision) ? formats[i] : ValueFormat{};
+    if (type != ElementTypeName(p.format.type) || layout != LayoutName(p.format.layout))
+      r.Fail(path, type + " " + layout + " but the " + precision + " policy gives " +
+                       ValueFormatName(p.format));
     plan.values.push_back(p);
   }
   const json& workspaces = r.Array(r.Field(j, "workspaces", ""), "workspaces", graph.nodes.size());

@@ -259,6 +259,76 @@ TEST(EngineFile, AbsurdCountsAndSizesAreRefusedEvenWithAValidChecksum) {
   ExpectRefused(WithSection(bytes, 2, j.dump()), "plans[0]");
 }
 
+// A reduced-precision engine (the host's rounding mode) keeps its precision and every
+// value's element type and layout through the file, and runs bitwise alike; a file whose
+// formats are not the precision policy's, or whose plans disagree with its meta, is refused.
+TEST(EngineFile, Fp16PlansKeepTheirFormatsAndFormatTamperingIsRefused) {
+  Graph graph = LoadGraph(std::string(INCEPT_SOURCE_DIR) + "/model_zoo/googlenet_torchvision.json");
+  EngineOptions options;
+  options.backend = "host";
+  options.precision = Precision::kFp16;
+  Engine engine(graph, RandomWeights(graph, 3), options);
+  const Shape shape{2, 3, 40, 40};
+  const std::string path = TempPath("googlenet_fp16");
+  engine.Save(path, {shape});
+  std::unique_ptr<Engine> loaded = Engine::Load(path);
+  const Engine::Prepared& a = engine.Prepare(shape);
+  const Engine::Prepared& b = loaded->Prepare(shape);
+  EXPECT_EQ(b.plan.precision, Precision::kFp16);
+  EXPECT_EQ(b.plan.bytes_per_element, 0);
+  EXPECT_EQ(a.plan.arena_bytes, b.plan.arena_bytes);
+  int nhwc = 0;
+  for (size_t i = 0; i < a.plan.values.size(); ++i) {
+    EXPECT_EQ(a.plan.values[i].format, b.plan.values[i].format) << a.graph.nodes[i].name;
+    EXPECT_EQ(a.plan.values[i].offset, b.plan.values[i].offset) << a.graph.nodes[i].name;
+    nhwc += b.plan.values[i].format.layout == Layout::kNHWC;
+  }
+  EXPECT_GT(nhwc, 50);  // the body of the network is fp16 NHWC
+  const Tensor input = testing::RandomInput({shape.n, shape.c, shape.h, shape.w}, 12);
+  const std::vector<Tensor> want = engine.Run(input), got = loaded->Run(input);
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t k = 0; k < want.size(); ++k)
+    EXPECT_EQ(0, std::memcmp(want[k].data.data(), got[k].data.data(), want[k].data.size() * 4));
+  // Asking for another precision than the file's is an error naming both.
+  EngineOptions bf16;
+  bf16.precision = Precision::kBf16;
+  try {
+    Engine::Load(path, bf16);
+    ADD_FAILURE() << "a bf16 load of an fp16 engine file was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("built for precision fp16, not bf16"), std::string::npos)
+        << e.what();
+  }
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  std::remove(path.c_str());
+
+  // One value's layout changed: not the policy's.
+  nlohmann::json plans = nlohmann::json::parse(SectionText(bytes, 2));
+  nlohmann::json tampered = plans;
+  for (auto& v : tampered[0]["plan"]["values"])
+    if (v[5] == "NHWC") {
+      v[5] = "NCHW";
+      break;
+    }
+  ExpectRefused(WithSection(bytes, 2, tampered.dump()), "but the fp16 policy gives fp16 NHWC");
+  // A plan of another precision than the meta's.
+  tampered = plans;
+  tampered[0]["plan"]["precision"] = "bf16";
+  for (auto& v : tampered[0]["plan"]["values"])
+    if (v[4] == "fp16") v[4] = "bf16";
+  ExpectRefused(WithSection(bytes, 2, tampered.dump()), "precision bf16 but the file's is fp16");
+  // An unknown precision, and a uniform element size under fp16.
+  tampered = plans;
+  tampered[0]["plan"]["precision"] = "fp8";
+  ExpectRefused(WithSection(bytes, 2, tampered.dump()), "fp8");
+  tampered = plans;
+  tampered[0]["plan"]["bytes_per_element"] = 4;
+  ExpectRefused(WithSection(bytes, 2, tampered.dump()), "bytes_per_element");
+  nlohmann::json meta = nlohmann::json::parse(SectionText(bytes, 0));
+  meta["precision"] = "fp64";
+  ExpectRefused(WithSection(bytes, 0, meta.dump()), "meta.precision");
+}
+
 TEST(EngineFile, MismatchNamesDeviceAndLibraryVersions) {
   EngineFileContents c = TinyContents();
   c.device = {"cuda", "NVIDIA H100", "sm_90", "13.0", "13.0", "9.19.0", "13.1.0"};
