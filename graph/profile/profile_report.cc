@@ -62,13 +62,18 @@ ProfileReport AnalyzeProfile(const ProfileInput& input) {
   const std::set<int> critical(report.critical_path.nodes.begin(),
                                report.critical_path.nodes.end());
 
-  const int64_t element_bytes =
-      input.plan->bytes_per_element > 0 ? input.plan->bytes_per_element : 4;
+  const Plan& plan = *input.plan;
   for (const NodeTimes& t : times) {
     if (t.runs == 0) continue;
     NodeRow row;
     row.times = t;
+    // Bytes at the node's output element size (fp16/bf16 plans: 2; its inputs are of the
+    // same type except where the precision policy converts).
+    const int64_t element_bytes =
+        plan.values.size() == graph.nodes.size() ? ValueElementSize(plan, t.node) : 4;
     row.cost = ComputeNodeCost(graph, t.node, element_bytes);
+    if (plan.tactics.size() == graph.nodes.size())
+      row.tactic = plan.tactics[static_cast<size_t>(t.node)];
     row.roofline = ClassifyNode(row.cost, t.span_us * 1e-6, input.ceilings);
     row.critical = critical.count(t.node) > 0;
     report.rows.push_back(std::move(row));
@@ -100,6 +105,22 @@ ProfileReport AnalyzeProfile(const ProfileInput& input) {
   return report;
 }
 
+namespace {
+
+// A node's tactic: kind, name and the candidates it was chosen from (null if none recorded).
+nlohmann::json TacticJson(const Tactic& tactic) {
+  if (tactic.kind == TacticKind::kNone && tactic.name.empty()) return nullptr;
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const TacticCandidate& c : tactic.candidates)
+    candidates.push_back({{"name", c.name},
+                          {"median_us", c.median_us},
+                          {"spread", c.spread},
+                          {"samples", c.samples}});
+  return {{"kind", TacticKindName(tactic.kind)}, {"name", tactic.name}, {"candidates", candidates}};
+}
+
+}  // namespace
+
 nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report) {
   using nlohmann::json;
   json nodes = json::array();
@@ -120,7 +141,8 @@ nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report) {
                      {"intensity", row.roofline.intensity},
                      {"roofline_efficiency", row.roofline.efficiency},
                      {"bound", BoundByName(row.roofline.bound)},
-                     {"critical", row.critical}});
+                     {"critical", row.critical},
+                     {"tactic", TacticJson(row.tactic)}});
   }
   json path = json::array();
   for (int x : report.critical_path.nodes)
@@ -172,25 +194,33 @@ nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report) {
               {"blocks", blocks}};
 }
 
-std::string ReportToText(const Graph& graph, const ProfileReport& report, int top, bool kernels) {
+std::string ReportToText(const Graph& graph, const ProfileReport& report, int top, bool kernels,
+                         bool tactics) {
   std::string out;
-  char line[512];
-  std::snprintf(line, sizeof line, "%-34s %-15s %-16s %4s %9s %6s %9s %8s %-8s\n", "node", "op",
-                "output", "krn", "median ms", "share", "GFLOP/s", "GB/s", "bound");
+  char line[768];
+  std::snprintf(line, sizeof line, "%-34s %-15s %-16s %4s %9s %6s %9s %8s %-8s %s\n", "node", "op",
+                "output", "krn", "median ms", "share", "GFLOP/s", "GB/s", "bound", "tactic");
   out += line;
   double node_sum = 0;
   for (const NodeRow& row : report.rows) node_sum += row.times.span_us;
   for (size_t i = 0; i < report.rows.size() && (top <= 0 || i < static_cast<size_t>(top)); ++i) {
     const NodeRow& row = report.rows[i];
     const Node& node = graph.nodes[static_cast<size_t>(row.times.node)];
-    std::snprintf(line, sizeof line, "%-34s %-15s %-16s %4d %9.3f %5.1f%% %9.1f %8.1f %-8s%s\n",
+    std::snprintf(line, sizeof line, "%-34s %-15s %-16s %4d %9.3f %5.1f%% %9.1f %8.1f %-8s %s%s\n",
                   node.name.c_str(), OpName(node.op), node.shape.str().c_str(), row.times.kernels,
                   row.times.span_us / 1000, node_sum > 0 ? 100 * row.times.span_us / node_sum : 0.0,
                   row.roofline.flops_per_second * 1e-9, row.roofline.bytes_per_second * 1e-9,
-                  BoundByName(row.roofline.bound), row.critical ? " *" : "");
+                  BoundByName(row.roofline.bound),
+                  row.tactic.name.empty() ? "-" : row.tactic.name.c_str(),
+                  row.critical ? " *" : "");
     out += line;
     if (kernels)
       for (const std::string& name : row.times.kernel_names) out += "    " + name + "\n";
+    if (tactics)
+      for (const TacticCandidate& c : row.tactic.candidates)
+        out += "    candidate " + c.name + (c.name == row.tactic.name ? " (chosen)" : "") + " " +
+               Format("%.1f", c.median_us) + " us, spread " + Format("%.1f", 100 * c.spread) +
+               "%, " + std::to_string(c.samples) + " samples\n";
   }
   const Concurrency& c = report.concurrency;
   const double wall = report.run_us > 0 ? report.run_us : c.span_us;

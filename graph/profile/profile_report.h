@@ -12,6 +12,7 @@
 #include "graph/backend.h"
 #include "graph/graph.h"
 #include "graph/planner/plan.h"
+#include "graph/planner/tactic.h"
 #include "graph/profile/critical_path.h"
 #include "graph/profile/plan_dag.h"
 #include "graph/profile/roofline.h"
@@ -32,6 +33,7 @@ struct NodeRow {
   NodeCost cost;
   Roofline roofline;  // over times.span_us
   bool critical = false;
+  Tactic tactic;  // the plan's chosen tactic for the node, with its timed candidates
 };
 
 struct BlockTime {
@@ -55,10 +57,11 @@ struct ProfileReport {
 ProfileReport AnalyzeProfile(const ProfileInput& input);
 
 // Same data as the table. `top` limits the rows (all if <= 0); with `kernels`, each row
-// is followed by its kernels' names.
+// is followed by its kernels' names; with `tactics`, by the candidates its tactic was
+// chosen from (name, median, spread).
 nlohmann::json ReportToJson(const Graph& graph, const ProfileReport& report);
 std::string ReportToText(const Graph& graph, const ProfileReport& report, int top,
-                         bool kernels = false);
+                         bool kernels = false, bool tactics = false);
 
 // Per node (matched by name) and per Inception block (matched by the join's name): ours
 // against a baseline profile, the baseline's nodes that ours no longer has (folded or fused

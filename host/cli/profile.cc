@@ -1,6 +1,6 @@
 // incept profile MODEL [--backend host|cuda|auto] [--batch N] [--streams S] [--iterations K]
 //                      [--isolated] [--baseline] [--trace F.json] [--json] [--json-file F]
-//                      [--top K] [--kernels]
+//                      [--top K] [--kernels] [--tactics] [--rebuild-if-stale]
 //                      [--no-nvtx] [--no-ceilings] [--precision P]
 // Per-node times of a run and what bounds it (graph/profile/): the table (slowest first,
 // kernels per node, achieved FLOP/s and bytes/s, roofline class), then GPU busy time against
@@ -89,8 +89,8 @@ int RunProfile(const Args& args) {
       "profile");
   std::string model, weights, trace, json_file, backend = "host", precision = "fp32";
   int batch = 1, streams = 4, iterations = 5, top = 20;
-  bool json_out = false, rebuild_if_stale = false, isolated = false, baseline = false, no_nvtx = false, no_ceilings = false,
-       kernels = false;
+  bool json_out = false, rebuild_if_stale = false, isolated = false, baseline = false,
+       no_nvtx = false, no_ceilings = false, kernels = false, tactics = false;
   app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
@@ -106,6 +106,8 @@ int RunProfile(const Args& args) {
                "also profile the unfused single-stream plan and print the differences");
   app.add_option("--top", top, "rows in the table (slowest nodes)")->check(CLI::Range(1, 100000));
   app.add_flag("--kernels", kernels, "list each row's kernels (CUDA) under it");
+  app.add_flag("--tactics", tactics,
+               "list the candidates each row's tactic was chosen from (name, median, spread)");
   app.add_option("--trace", trace, "write a Chrome/Perfetto trace (JSON) of the last run");
   app.add_flag("--json", json_out, "print JSON: the table's data, summary, path and blocks");
   app.add_option("--json-file", json_file, "also write that JSON to a file (and print the table)");
@@ -185,7 +187,7 @@ int RunProfile(const Args& args) {
   std::printf("%s backend, %s, batch %d, %d stream%s, %d runs\n", engine.backend_name().c_str(),
               mode_name, batch, ours.prepared->plan.num_streams,
               ours.prepared->plan.num_streams == 1 ? "" : "s", iterations);
-  std::printf("%s", profile::ReportToText(graph, ours.report, top, kernels).c_str());
+  std::printf("%s", profile::ReportToText(graph, ours.report, top, kernels, tactics).c_str());
   std::printf("plan time without profiling: %.3f ms (median of %d runs)\n",
               ours.untraced_run_us / 1000, iterations);
   if (baseline)

@@ -291,6 +291,29 @@ TEST(ProfileReport, FromRecordsToTableJsonAndDiff) {
   EXPECT_EQ(text.find("    k1\n"), std::string::npos);
   EXPECT_NE(ReportToText(g, report, 3, true).find("    k1\n"), std::string::npos);
 
+  // The plan's tactics reach the rows: name in the table, candidates with --tactics, and
+  // all of it in the JSON.
+  ProfileInput with_tactics = input;
+  Plan tactic_plan = plan;
+  AssignUniformTactics(g, tactic_plan, TacticKind::kOwnKernel, "own/k");
+  tactic_plan.tactics[1].name = "cudnn/GEMM";
+  tactic_plan.tactics[1].candidates = {{"cudnn/GEMM", 5.0, 0.02, 7}, {"cudnn/FFT", 9.5, 0.1, 7}};
+  with_tactics.plan = &tactic_plan;
+  const ProfileReport tactic_report = AnalyzeProfile(with_tactics);
+  EXPECT_EQ(tactic_report.rows[0].tactic.name, "cudnn/GEMM");
+  const std::string tactic_text = ReportToText(g, tactic_report, 3, false, true);
+  EXPECT_NE(tactic_text.find("cudnn/GEMM"), std::string::npos) << tactic_text;
+  EXPECT_NE(tactic_text.find("    candidate cudnn/FFT 9.5 us, spread 10.0%, 7 samples"),
+            std::string::npos)
+      << tactic_text;
+  EXPECT_NE(tactic_text.find("    candidate cudnn/GEMM (chosen) 5.0 us"), std::string::npos);
+  EXPECT_EQ(ReportToText(g, tactic_report, 3).find("    candidate"), std::string::npos);
+  const nlohmann::json tj = ReportToJson(g, tactic_report);
+  EXPECT_EQ(tj["nodes"][0]["tactic"]["name"], "cudnn/GEMM");
+  EXPECT_EQ(tj["nodes"][0]["tactic"]["kind"], "own_kernel");
+  EXPECT_DOUBLE_EQ(tj["nodes"][0]["tactic"]["candidates"][1]["median_us"].get<double>(), 9.5);
+  EXPECT_TRUE(j["nodes"][0]["tactic"].is_null());  // the plan without tactics
+
   // Against a "baseline" where b2 took 1 us longer.
   ProfileInput slower = input;
   for (auto& r : slower.runs)

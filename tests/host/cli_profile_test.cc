@@ -30,7 +30,10 @@ TEST(CliProfile, JsonAndTraceOnTheHost) {
   EXPECT_GT(p["critical_path_us"].get<double>(), 0);
   EXPECT_LE(p["critical_path_us"].get<double>(), p["node_sum_us"].get<double>() * 1.0001);
   EXPECT_EQ(p["nodes"][0]["bound"], "unknown");  // no ceilings measured
-  for (const auto& node : p["nodes"]) EXPECT_EQ(node["kernels"], 1);
+  for (const auto& node : p["nodes"]) {
+    EXPECT_EQ(node["kernels"], 1);
+    EXPECT_EQ(node["tactic"]["name"], "host");  // the host backend's one tactic
+  }
 
   const nlohmann::json t = nlohmann::json::parse(testing::Slurp(trace));
   std::set<int> lanes;
