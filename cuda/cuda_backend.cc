@@ -39,9 +39,9 @@ std::string CudaBackend::CannotRun(Precision precision) const {
   if ((precision == Precision::kTf32 || precision == Precision::kBf16) && major < 8)
     return name + " needs compute capability 8.0 or newer; device " + std::to_string(device) +
            " has " + capability;
-  if (IsReduced(precision))
-    return name + " kernels are not bound in the cuda backend yet (run --backend host for the " +
-           "rounding reference, or --precision fp32 or tf32 on the GPU)";
+  if (precision == Precision::kFp16 && major < 7)
+    return name + " needs compute capability 7.0 or newer (tensor cores); device " +
+           std::to_string(device) + " has " + capability;
   return "";
 }
 
@@ -55,13 +55,14 @@ ContextOptions OptionsForPlan(ContextOptions options, const Plan& plan) {
 
 }  // namespace
 
-std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights) {
-  const uint64_t fingerprint = WeightsFingerprint(weights);
+std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights,
+                                                         const WeightFormats& formats) {
+  const uint64_t fingerprint = WeightsFingerprint(weights, formats);
   int device = 0;
   (void)cudaGetDevice(&device);
   std::lock_guard<std::mutex> lock(mutex_);
   if (!cached_ || cached_->fingerprint() != fingerprint || cached_->device() != device)
-    cached_ = std::make_shared<const DeviceWeights>(weights);
+    cached_ = std::make_shared<const DeviceWeights>(weights, formats);
   return cached_;
 }
 
@@ -77,7 +78,8 @@ std::unique_ptr<CudaContext> CudaBackend::CreateContext(
 // perf/results/2026-11-27-h200.md). So both are built and timed, and the faster kept.
 std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const WeightMap& weights,
                                                  const Plan& plan) {
-  std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
+  std::shared_ptr<const DeviceWeights> device_weights =
+      Upload(weights, WeightFormatsFor(graph, plan.precision));
   if (!options_.keep_faster_algorithm_choice) return CreateContext(graph, plan, device_weights);
   constexpr int kReplays = 10;
   ContextOptions heuristic = OptionsForPlan(options_, plan), timed = heuristic;

@@ -60,12 +60,17 @@ struct ContextOptions {
   // CudaBackend::Compile only: build the context with each of the two choices above, time
   // both plans and keep the faster (tactic selection at the level of the whole plan).
   bool keep_faster_algorithm_choice = true;
+  // fp16/bf16 plans: how a conv writes a concat slice (cuda/cudnn_conv_typed.h); kAuto
+  // writes it strided unless cuDNN says it cannot. node_note() tells what each conv does.
+  ConvOutputRequest conv_output = ConvOutputRequest::kAuto;
 };
 
 class CudaContext : public Executable {
  public:
-  // `graph` with shapes inferred, `plan` its fp32 memory plan, `weights` holding every
-  // parameter it names (uploaded on the current device, which the context uses).
+  // `graph` with shapes inferred, `plan` its memory plan (fp32, or per-value formats under
+  // fp16/bf16: then `weights` must be uploaded in WeightFormatsFor(graph, plan.precision)),
+  // `weights` holding every parameter it names (uploaded on the current device, which the
+  // context uses).
   CudaContext(const Graph& graph, const Plan& plan, std::shared_ptr<const DeviceWeights> weights,
               const ContextOptions& options = {});
   ~CudaContext() override;
@@ -98,6 +103,9 @@ class CudaContext : public Executable {
   size_t arena_bytes() const { return arena_.size(); }
   size_t workspace_bytes() const { return workspace_.size(); }
   int num_streams() const { return static_cast<int>(streams_.size()); }
+  // How node i runs where the binder had a choice (a typed conv: its algorithm and output
+  // strategy, and why); "" otherwise.
+  const std::string& node_note(int node) const { return nodes_.at(node).note; }
 
   // Median milliseconds of `replays` replays of the whole plan (after one untimed replay),
   // on stream 0. For choosing between contexts; no host copies are timed.
@@ -105,6 +113,7 @@ class CudaContext : public Executable {
 
  private:
   simt::TensorRef Ref(int node) const;
+  simt::AnyTensorRef TypedRef(int node) const;  // in its planned format (fp16/bf16 plans)
   void BindNodes(const ContextOptions& options);
   void AllocateWorkspaces();
   void EnqueuePlan();                // every step of every stream, in plan.order
@@ -122,6 +131,7 @@ class CudaContext : public Executable {
   const GraphViews views_;
   const std::shared_ptr<const DeviceWeights> weights_;
   int device_ = 0;
+  bool typed_ = false;  // per-value formats (fp16/bf16): the typed launch table
   int input_node_ = -1;
   std::vector<int> output_nodes_;
 

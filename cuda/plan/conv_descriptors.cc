@@ -23,7 +23,9 @@ size_t AlignUp(size_t bytes, size_t alignment) {
 }  // namespace
 
 TensorDescriptorDims DescribeActivation(const simt::AnyTensorRef& t) {
-  simt::RequireTensor("cuDNN descriptor", "tensor", t);
+  simt::AnyTensorRef probe = t;  // geometry only: the data pointer may be null
+  if (!probe.data) probe.data = &probe;
+  simt::RequireTensor("cuDNN descriptor", "tensor", probe);
   const Shape& s = t.shape;
   TensorDescriptorDims d;
   d.dims = {Narrow(s.n, "batch"), Narrow(s.c, "channels"), Narrow(s.h, "height"),

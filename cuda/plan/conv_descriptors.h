@@ -36,7 +36,8 @@ struct TensorDescriptorDims {
   }
 };
 
-// The dims and strides of `t` (its type is the caller's business). Throws incept::Error
+// The dims and strides of `t` (its type is the caller's business; its data may be null:
+// only the geometry is read). Throws incept::Error
 // when a dim or stride exceeds cuDNN's 32-bit range or the strides overlap (RequireTensor).
 TensorDescriptorDims DescribeActivation(const simt::AnyTensorRef& t);
 

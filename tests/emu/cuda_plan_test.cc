@@ -8,11 +8,16 @@
 #include <string>
 
 #include "cuda/plan/conv_descriptors.h"
+#include "cuda/plan/typed_views.h"
 #include "cuda/plan/weight_formats.h"
 #include "graph/error.h"
 #include "graph/float16.h"
 #include "graph/json_io.h"
+#include "graph/passes/passes.h"
+#include "graph/planner/make_plan.h"
+#include "graph/shape_inference.h"
 #include "graph/weight_pack.h"
+#include "host/random_weights.h"
 
 namespace incept {
 namespace cuda {
@@ -174,6 +179,75 @@ TEST(WeightFormats, StoredBytes) {
   }
   EXPECT_EQ(WeightFormatName(ohwi), "fp16 OHWI");
   EXPECT_EQ(WeightFormatName(rounded), "fp32 (rounded to bf16)");
+}
+
+// The typed views of GoogLeNet's fp16 plan at batch 3 (optimised as for the CUDA backend:
+// no reduce fusion): every slice starts channel_offset elements into each pixel of its
+// NHWC root (2 bytes each), steps by the root's C from pixel to pixel and by the root's
+// C*H*W from image to image, and its last element lies inside the root's bytes.
+TEST(TypedViews, GoogLeNetFp16SlicesInsideTheirRoots) {
+  Graph graph = LoadGraph(kTorchvision);
+  InferShapes(graph);
+  WeightMap weights = RandomWeights(graph, 1);
+  OptimizeOptions options;
+  options.fuse_reduce = false;
+  OptimizeGraph(graph, weights, options);
+  InferShapes(graph, Shape{3, 3, 224, 224});
+  const Plan plan = MakePlan(graph, 4, Precision::kFp16);
+  char* arena = reinterpret_cast<char*>(0x100000);  // never dereferenced
+  int slices = 0;
+  bool saw_3a_branch2 = false;
+  for (int i = 0; i < static_cast<int>(graph.nodes.size()); ++i) {
+    const ValuePlacement& v = plan.values[i];
+    const simt::AnyTensorRef t = TypedValueRef(graph, plan, i, arena);
+    const simt::AnyTensorRef root = TypedValueRef(graph, plan, v.root, arena);
+    EXPECT_EQ(t.type, v.format.type);
+    EXPECT_EQ(t.layout, v.format.layout);
+    const Shape& rs = graph.nodes[v.root].shape;
+    const Shape& s = graph.nodes[i].shape;
+    // The last element's byte, by element_access.cuh's rule.
+    const int64_t last = t.layout == Layout::kNHWC ? (s.n - 1) * t.batch_stride +
+                                                         (s.plane() - 1) * t.pixel_stride + s.c - 1
+                                                   : (s.n - 1) * t.batch_stride + s.per_image() - 1;
+    const char* end = static_cast<char*>(t.data) + (last + 1) * ElementSize(t.type);
+    EXPECT_LE(end, arena + plan.values[v.root].offset + plan.values[v.root].bytes)
+        << graph.nodes[i].name;
+    if (v.kind != ValueKind::kSlice) continue;
+    ++slices;
+    const Node& node = graph.nodes[i];
+    ASSERT_TRUE(node.output_slice.has_value()) << node.name;
+    ASSERT_EQ(t.layout, Layout::kNHWC) << node.name;
+    EXPECT_EQ(t.pixel_stride, rs.c) << node.name;
+    EXPECT_EQ(t.batch_stride, rs.c * rs.plane()) << node.name;
+    if (graph.nodes[v.root].name == node.output_slice->concat) {
+      EXPECT_EQ(static_cast<char*>(t.data) - static_cast<char*>(root.data),
+                node.output_slice->channel_offset * 2)
+          << node.name;
+    }
+    // inception3a: branches of 64, 128, 32, 32 channels; the 3x3 branch (128) starts at
+    // channel 64 of 256: 128 bytes into each pixel.
+    if (node.output_slice->concat == "inception3a" && s.c == 128) {
+      saw_3a_branch2 = true;
+      EXPECT_EQ(t.pixel_stride, 256);
+      EXPECT_EQ(static_cast<char*>(t.data) - static_cast<char*>(root.data), 128);
+    }
+  }
+  EXPECT_GE(slices, 36);  // 9 blocks x 4 branches
+  EXPECT_TRUE(saw_3a_branch2);
+}
+
+TEST(TypedViews, ChannelRange) {
+  simt::AnyTensorRef whole =
+      simt::DenseAny(Some(), Shape{2, 10, 3, 4}, ElementType::kF16, Layout::kNHWC);
+  const simt::AnyTensorRef part = ChannelRange(whole, 3, Shape{2, 5, 3, 4});
+  EXPECT_EQ(static_cast<char*>(part.data) - static_cast<char*>(whole.data), 6);
+  EXPECT_EQ(part.pixel_stride, 10);
+  EXPECT_EQ(part.batch_stride, 120);
+  whole.layout = Layout::kNCHW;
+  whole.type = ElementType::kF32;
+  const simt::AnyTensorRef planes = ChannelRange(whole, 3, Shape{2, 5, 3, 4});
+  EXPECT_EQ(static_cast<char*>(planes.data) - static_cast<char*>(whole.data), 3 * 12 * 4);
+  EXPECT_THROW(ChannelRange(whole, 6, Shape{2, 5, 3, 4}), Error);  // past channel 10
 }
 
 }  // namespace
