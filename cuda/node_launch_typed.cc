@@ -85,8 +85,10 @@ BoundNode BindConv2d(const NodeBinding& b) {
   const AnyTensorRef in = b.typed_inputs.at(0), out = b.typed_output;
   // The caller's fp32 NCHW input (a first conv without transform_input) is converted to T
   // NHWC in the conv's scratch first: one rounding of the input (the host oracle rounds
-  // the conv's output only; tests/cuda/precision_fp16_test.cc allows for it).
-  const bool convert_input = in.type != t || in.layout != Layout::kNHWC;
+  // the conv's output only; tests/cuda/precision_fp16_test.cc allows for it). A
+  // pixel-strided NHWC input (a ChannelSlice view of a merged 1x1 conv) is copied dense
+  // there too: only the output's strided form has a fallback in CudnnConvTyped.
+  const bool convert_input = in.type != t || in.layout != Layout::kNHWC || !IsDense(in);
   TypedConvConfig config;
   config.in = convert_input ? DenseNhwc(nullptr, in.shape, t) : in;
   config.attrs = attrs;
@@ -102,7 +104,9 @@ BoundNode BindConv2d(const NodeBinding& b) {
   const void* weight = b.weights->Bytes(weight_name, t);
   const void* bias = attrs.has_bias ? b.weights->Bytes(ParamName(b, "bias"), t) : nullptr;
   std::string note = conv->Describe();
-  if (convert_input) note += "; input " + FormatName(in) + " converted first";
+  if (convert_input)
+    note += "; input " + FormatName(in) + (IsDense(in) ? "" : " (strided)") +
+            " copied to dense " + ElementTypeName(t) + " NHWC first";
   return {[conv, in, out, t, convert_input, scratch, weight, bias](const StreamResources& s) {
             char* base = static_cast<char*>(s.workspace);
             if (scratch.total > 0 && (!base || s.workspace_bytes < scratch.total))
