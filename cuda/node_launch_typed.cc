@@ -13,6 +13,7 @@
 #include "cuda/cublas_linear.h"
 #include "cuda/cudnn_conv_typed.h"
 #include "cuda/lrn.cuh"
+#include "cuda/plan/typed_support.h"
 #include "cuda/plan/typed_views.h"
 #include "cuda/pool.cuh"
 #include "cuda/softmax.cuh"
@@ -105,8 +106,8 @@ BoundNode BindConv2d(const NodeBinding& b) {
   const void* bias = attrs.has_bias ? b.weights->Bytes(ParamName(b, "bias"), t) : nullptr;
   std::string note = conv->Describe();
   if (convert_input)
-    note += "; input " + FormatName(in) + (IsDense(in) ? "" : " (strided)") +
-            " copied to dense " + ElementTypeName(t) + " NHWC first";
+    note += "; input " + FormatName(in) + (IsDense(in) ? "" : " (strided)") + " copied to dense " +
+            ElementTypeName(t) + " NHWC first";
   return {[conv, in, out, t, convert_input, scratch, weight, bias](const StreamResources& s) {
             char* base = static_cast<char*>(s.workspace);
             if (scratch.total > 0 && (!base || s.workspace_bytes < scratch.total))
@@ -287,32 +288,36 @@ BoundNode BindChannelSlice(const NodeBinding& b) {
           0, ""};
 }
 
-BoundNode RefuseFusedReduceConv(const NodeBinding&) {
-  throw Error(
-      "the fused reduce conv runs in fp32 NCHW only; fp16/bf16 plans on the cuda backend take "
-      "no reduce fusion (EngineOptions::fuse_reduce must stay off)");
-}
-
 struct Launcher {
   OpKind kind;
   BoundNode (*bind)(const NodeBinding&);
 };
 
 const Launcher kTypedLaunchers[] = {
-    {OpKind::kConv2d, BindConv2d},   {OpKind::kFusedReduceConv, RefuseFusedReduceConv},
-    {OpKind::kReLU, BindRelu},       {OpKind::kMaxPool, BindPool},
-    {OpKind::kAvgPool, BindPool},    {OpKind::kAdaptiveAvgPool, BindAdaptiveAvgPool},
-    {OpKind::kLRN, BindLrn},         {OpKind::kBatchNorm, BindBatchNorm},
-    {OpKind::kConcat, BindConcat},   {OpKind::kDropout, BindDropout},
-    {OpKind::kFlatten, BindFlatten}, {OpKind::kLinear, BindLinear},
-    {OpKind::kSoftmax, BindSoftmax}, {OpKind::kChannelAffine, BindChannelAffine},
-    {OpKind::kAdd, BindAdd},         {OpKind::kChannelSlice, BindChannelSlice},
+    {OpKind::kConv2d, BindConv2d},
+    {OpKind::kReLU, BindRelu},
+    {OpKind::kMaxPool, BindPool},
+    {OpKind::kAvgPool, BindPool},
+    {OpKind::kAdaptiveAvgPool, BindAdaptiveAvgPool},
+    {OpKind::kLRN, BindLrn},
+    {OpKind::kBatchNorm, BindBatchNorm},
+    {OpKind::kConcat, BindConcat},
+    {OpKind::kDropout, BindDropout},
+    {OpKind::kFlatten, BindFlatten},
+    {OpKind::kLinear, BindLinear},
+    {OpKind::kSoftmax, BindSoftmax},
+    {OpKind::kChannelAffine, BindChannelAffine},
+    {OpKind::kAdd, BindAdd},
+    {OpKind::kChannelSlice, BindChannelSlice},
 };
 
 }  // namespace
 
 BoundNode BindTypedNode(const NodeBinding& binding) {
   if (!binding.typed) throw Error("BindTypedNode: the binding has no typed views");
+  const std::string problem =
+      TypedLaunchProblem(*binding.node, binding.typed_inputs, binding.typed_output);
+  if (!problem.empty()) throw Error(problem);
   for (const Launcher& l : kTypedLaunchers)
     if (l.kind == binding.node->op) return l.bind(binding);
   throw Error(std::string("op ") + OpName(binding.node->op) +

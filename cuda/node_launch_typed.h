@@ -15,6 +15,7 @@
 //   Softmax           fp32 (the policy keeps its input and output fp32)
 //   FusedReduceConv   refused: the CUDA backend takes no reduce fusion, and the fused kernel
 //                     is fp32 NCHW only
+// What each op accepts (formats, padding) is cuda/plan/typed_support.h, asked first.
 // Each conv's scratch (converted input, dense output, cuDNN workspace) lies in its stream's
 // workspace (cuda/plan/conv_descriptors.h, LayoutConvScratch); the FC's fp32 GEMM result
 // too.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cuda/plan/conv_descriptors.h"
+#include "cuda/plan/typed_support.h"
 #include "cuda/plan/typed_views.h"
 #include "cuda/plan/weight_formats.h"
 #include "graph/error.h"
@@ -15,6 +16,7 @@
 #include "graph/json_io.h"
 #include "graph/passes/passes.h"
 #include "graph/planner/make_plan.h"
+#include "graph/planner/views.h"
 #include "graph/shape_inference.h"
 #include "graph/weight_pack.h"
 #include "host/random_weights.h"
@@ -234,6 +236,86 @@ TEST(TypedViews, GoogLeNetFp16SlicesInsideTheirRoots) {
   }
   EXPECT_GE(slices, 36);  // 9 blocks x 4 branches
   EXPECT_TRUE(saw_3a_branch2);
+}
+
+// Every launched node of the model zoo's networks, planned at fp16 and bf16 as the CUDA
+// backend plans them (optimised, no reduce fusion), is one the typed launch table accepts;
+// with reduce fusion, the fused nodes are refused with the reason.
+struct ZooCase {
+  const char* file;
+  Shape input;
+};
+
+int64_t CountProblems(const std::string& path, const Shape& input, Precision p, bool fuse_reduce,
+                      std::string* first) {
+  Graph graph = LoadGraph(path);
+  InferShapes(graph);
+  WeightMap weights = RandomWeights(graph, 1);
+  OptimizeOptions options;
+  options.fuse_reduce = fuse_reduce;
+  OptimizeGraph(graph, weights, options);
+  InferShapes(graph, input);
+  const Plan plan = MakePlan(graph, 4, p);
+  const GraphViews views = AnalyzeViews(graph);
+  char* arena = reinterpret_cast<char*>(0x100000);
+  int64_t problems = 0;
+  for (int i = 0; i < static_cast<int>(graph.nodes.size()); ++i) {
+    if (!views.launched[i]) continue;
+    std::vector<simt::AnyTensorRef> in;
+    for (int v : views.inputs[i]) in.push_back(TypedValueRef(graph, plan, v, arena));
+    const std::string why =
+        TypedLaunchProblem(graph.nodes[i], in, TypedValueRef(graph, plan, i, arena));
+    if (why.empty()) continue;
+    if (problems++ == 0) *first = graph.nodes[i].name + ": " + why;
+  }
+  return problems;
+}
+
+TEST(TypedSupport, TheModelZooRunsAtFp16AndBf16) {
+  const ZooCase cases[] = {{"googlenet_torchvision.json", {3, 3, 224, 224}},
+                           {"googlenet.json", {1, 3, 224, 224}},
+                           {"inception_v3_torchvision.json", {2, 3, 299, 299}}};
+  for (const ZooCase& c : cases)
+    for (Precision p : {Precision::kFp16, Precision::kBf16}) {
+      SCOPED_TRACE(std::string(c.file) + " " + PrecisionName(p));
+      std::string first;
+      EXPECT_EQ(CountProblems(std::string(INCEPT_SOURCE_DIR) + "/model_zoo/" + c.file, c.input, p,
+                              false, &first),
+                0)
+          << first;
+    }
+  std::string first;
+  EXPECT_GT(CountProblems(kTorchvision, {1, 3, 224, 224}, Precision::kFp16, true, &first), 0);
+  EXPECT_NE(first.find("fused reduce conv runs in fp32 NCHW only"), std::string::npos) << first;
+}
+
+TEST(TypedSupport, FormatMismatchesAreReasons) {
+  Node pool;
+  pool.name = "pool";
+  pool.op = OpKind::kMaxPool;
+  pool.attrs = PoolAttrs{};
+  const simt::AnyTensorRef nhwc =
+      simt::DenseAny(Some(), Shape{1, 4, 3, 3}, ElementType::kF16, Layout::kNHWC);
+  simt::AnyTensorRef nchw = nhwc;
+  nchw.layout = Layout::kNCHW;
+  EXPECT_EQ(TypedLaunchProblem(pool, {nhwc}, nhwc), "");
+  EXPECT_NE(TypedLaunchProblem(pool, {nhwc}, nchw).find("must match"), std::string::npos);
+  Node softmax;
+  softmax.op = OpKind::kSoftmax;
+  EXPECT_NE(TypedLaunchProblem(softmax, {nhwc}, nhwc).find("fp32"), std::string::npos);
+  Node fc;
+  fc.op = OpKind::kLinear;
+  fc.attrs = LinearAttrs{};
+  EXPECT_NE(TypedLaunchProblem(fc, {nhwc}, nhwc).find("one row per image"), std::string::npos);
+  Node conv;
+  conv.op = OpKind::kConv2d;
+  Conv2dAttrs asymmetric;
+  asymmetric.window = {3, 3, 1, 1, 0, 0, 1, 1};
+  conv.attrs = asymmetric;
+  EXPECT_NE(TypedLaunchProblem(conv, {nhwc}, nhwc).find("asymmetric"), std::string::npos);
+  Node add;
+  add.op = OpKind::kAdd;
+  EXPECT_NE(TypedLaunchProblem(add, {nhwc}, nhwc).find("expects 2 inputs"), std::string::npos);
 }
 
 TEST(TypedViews, ChannelRange) {
