@@ -7,6 +7,7 @@
 // outside it is caught; odd shapes and batch 3.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -50,6 +51,22 @@ TEST_P(TypedElementwise, CopyIntoASliceWithAndWithoutRelu) {
           }
     EXPECT_TRUE(out.OutsideUntouched());
   }
+}
+
+// In place (a bias-free conv's ReLU over its own output): each element read, then written.
+TEST_P(TypedElementwise, ReluInPlace) {
+  const auto [type, layout] = GetParam();
+  const Shape shape{3, 5, 4, 3};
+  TypedSlice t(shape, type, layout, 1, 2);
+  FillRandom(t, 15);
+  const TypedSlice before = t;
+  emu_kernels::TypedCopyForward(t.ref(), t.ref(), Activation::kReLU);
+  for (int64_t n = 0; n < shape.n; ++n)
+    for (int64_t c = 0; c < shape.c; ++c)
+      for (int64_t y = 0; y < shape.h; ++y)
+        for (int64_t x = 0; x < shape.w; ++x)
+          ASSERT_EQ(t.Get(n, c, y, x), std::max(before.Get(n, c, y, x), 0.0f));
+  EXPECT_TRUE(t.OutsideUntouched());
 }
 
 // A dense T NHWC scratch (a conv's result under the dense-then-copy strategy) into a slice
