@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cuda/check.h"
+#include "cuda/device_arena.h"
 #include "cuda/typed_elementwise.cuh"
 #include "graph/error.h"
 
@@ -110,7 +111,11 @@ CudnnConvTyped::CudnnConvTyped(cudnnHandle_t handle, const TypedConvConfig& conf
       strategy_ = ConvOutputStrategy::kDenseThenCopy;
       fallback_reason_ = "dense+copy requested (ContextOptions::conv_output)";
     } else {
-      const cudnnStatus_t status = Configure(handle, c.out, &why);
+      cudnnStatus_t status = Configure(handle, c.out, &why);
+      if (status == CUDNN_STATUS_SUCCESS && c.trial && c.output == ConvOutputRequest::kAuto) {
+        status = Trial(handle, &why);
+        if (status != CUDNN_STATUS_SUCCESS) why = "at execution: " + why;
+      }
       if (status == CUDNN_STATUS_SUCCESS) {
         strategy_ = ConvOutputStrategy::kStrided;
         return;
@@ -216,6 +221,37 @@ std::string CudnnConvTyped::Describe() const {
   return s;
 }
 
+cudnnStatus_t CudnnConvTyped::LaunchCudnn(cudnnHandle_t handle, const void* in, const void* weight,
+                                          const void* bias, void* target, void* workspace) const {
+  // Scaling factors are float for half and bfloat16 data (cuDNN: float except for double).
+  const float one = 1.0f, zero = 0.0f;
+  if (config_.attrs.has_bias)  // z = y with alpha2 = 0: the prior output contributes nothing
+    return cudnnConvolutionBiasActivationForward(
+        handle, &one, in_desc_, in, filter_desc_, weight, conv_desc_, algorithm_, workspace,
+        workspace_bytes_, &zero, out_desc_, target, bias_desc_, bias, act_desc_, out_desc_, target);
+  return cudnnConvolutionForward(handle, &one, in_desc_, in, filter_desc_, weight, conv_desc_,
+                                 algorithm_, workspace, workspace_bytes_, &zero, out_desc_, target);
+}
+
+cudnnStatus_t CudnnConvTyped::Trial(cudnnHandle_t handle, std::string* why) const {
+  const TypedConvTrial& t = *config_.trial;
+  if (!t.in || !t.weight || !t.out || (config_.attrs.has_bias && !t.bias))
+    Fail("trial launch without its buffers");
+  DeviceArena workspace(workspace_bytes_);
+  const cudnnStatus_t status = LaunchCudnn(handle, t.in, t.weight, t.bias, t.out,
+                                           workspace.size() ? workspace.base() : nullptr);
+  if (IsNotSupported(status)) {
+    *why = std::string("algo ") + std::to_string(static_cast<int>(algorithm_)) + ": " +
+           cudnnGetErrorString(status);
+    return status;
+  }
+  CUDNN_CHECK(status);
+  cudaStream_t stream = nullptr;
+  CUDNN_CHECK(cudnnGetStream(handle, &stream));
+  CUDA_CHECK(cudaStreamSynchronize(stream));
+  return CUDNN_STATUS_SUCCESS;
+}
+
 void CudnnConvTyped::Forward(cudnnHandle_t handle, const void* in, const void* weight,
                              const void* bias, const simt::AnyTensorRef& out, void* workspace,
                              void* dense_output) const {
@@ -228,21 +264,9 @@ void CudnnConvTyped::Forward(cudnnHandle_t handle, const void* in, const void* w
   const simt::AnyTensorRef target = dense ? DenseNhwc(dense_output, out.shape, type_) : out;
   cudaStream_t stream = nullptr;
   CUDNN_CHECK(cudnnGetStream(handle, &stream));
-  // Scaling factors are float for half and bfloat16 data (cuDNN: float except for double).
-  const float one = 1.0f, zero = 0.0f;
-  if (a.has_bias) {
-    // z = y with alpha2 = 0: the prior output contributes nothing.
-    CUDNN_CHECK(cudnnConvolutionBiasActivationForward(
-        handle, &one, in_desc_, in, filter_desc_, weight, conv_desc_, algorithm_, workspace,
-        workspace_bytes_, &zero, out_desc_, target.data, bias_desc_, bias, act_desc_, out_desc_,
-        target.data));
-  } else {
-    CUDNN_CHECK(cudnnConvolutionForward(handle, &one, in_desc_, in, filter_desc_, weight,
-                                        conv_desc_, algorithm_, workspace, workspace_bytes_, &zero,
-                                        out_desc_, target.data));
-    if (a.activation == Activation::kReLU)
-      TypedCopyForward(target, target, Activation::kReLU, stream);
-  }
+  CUDNN_CHECK(LaunchCudnn(handle, in, weight, bias, target.data, workspace));
+  if (!a.has_bias && a.activation == Activation::kReLU)
+    TypedCopyForward(target, target, Activation::kReLU, stream);
   if (dense) TypedCopyForward(target, out, Activation::kNone, stream);
 }
 

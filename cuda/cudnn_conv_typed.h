@@ -19,7 +19,10 @@
 // its algorithms; that is a property of the library and device. kAuto asks for kStrided
 // and falls back to kDenseThenCopy only when cuDNN says "not supported" (every algorithm of
 // the ranking reports a CUDNN_STATUS_NOT_SUPPORTED* status, or the workspace query does),
-// recording its answer in fallback_reason(). kDenseThenCopy: cuDNN writes a dense T NHWC
+// recording its answer in fallback_reason(). Since the legacy queries describe the plain
+// convolution, not the fused call, kAuto given trial buffers (TypedConvConfig::trial) also
+// runs the fused call once on them and falls back as well if that returns "not supported".
+// kDenseThenCopy: cuDNN writes a dense T NHWC
 // scratch (dense_output_bytes()), then our typed strided copy writes the slice. An output
 // in another format than T NHWC (fp32 NCHW: a conv that is a graph output) always takes
 // kDenseThenCopy, the copy converting.
@@ -37,13 +40,24 @@
 namespace incept {
 namespace cuda {
 
+// Device buffers for one trial launch while the output strategy is chosen (kAuto only):
+// the layer's input (or any buffer of its size), weight, bias and output; the output's
+// contents are overwritten.
+struct TypedConvTrial {
+  const void* in = nullptr;
+  const void* weight = nullptr;
+  const void* bias = nullptr;
+  void* out = nullptr;
+};
+
 struct TypedConvConfig {
   simt::AnyTensorRef in;  // geometry only (data unused): T NHWC, possibly strided
   Conv2dAttrs attrs;
   simt::AnyTensorRef out;  // geometry only: the node's value (a slice, dense, any format)
   ConvOutputRequest output = ConvOutputRequest::kAuto;
   size_t max_workspace_bytes = size_t{64} << 20;
-  bool choose_by_timing = false;  // cudnnFindConvolutionForwardAlgorithm instead of v7
+  bool choose_by_timing = false;          // cudnnFindConvolutionForwardAlgorithm instead of v7
+  const TypedConvTrial* trial = nullptr;  // kAuto: try the strided output once on these
 };
 
 class CudnnConvTyped {
@@ -75,6 +89,12 @@ class CudnnConvTyped {
   // Describes the output as `target` and chooses an algorithm: CUDNN_STATUS_SUCCESS, or
   // the "not supported" status cuDNN gave (any other failure throws).
   cudnnStatus_t Configure(cudnnHandle_t handle, const simt::AnyTensorRef& target, std::string* why);
+  // The cuDNN call of Forward on `target` (the fused call, or the plain one), its status.
+  cudnnStatus_t LaunchCudnn(cudnnHandle_t handle, const void* in, const void* weight,
+                            const void* bias, void* target, void* workspace) const;
+  // One launch on config_.trial with a workspace of its own, synchronised: SUCCESS, or the
+  // "not supported" status (any other failure throws).
+  cudnnStatus_t Trial(cudnnHandle_t handle, std::string* why) const;
   void DestroyDescriptors() noexcept;
 
   TypedConvConfig config_;

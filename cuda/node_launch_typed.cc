@@ -97,13 +97,22 @@ BoundNode BindConv2d(const NodeBinding& b) {
   config.output = b.conv_output;
   config.max_workspace_bytes = b.max_workspace_bytes;
   config.choose_by_timing = b.conv_algorithms_by_timing;
-  auto conv = std::make_shared<CudnnConvTyped>(b.cudnn, config);
   const size_t input_bytes =
       convert_input ? static_cast<size_t>(in.shape.elements() * ElementSize(t)) : 0;
-  const ConvScratch scratch = LayoutConvScratch(input_bytes, conv->dense_output_bytes(),
-                                                conv->workspace_bytes(), DeviceArena::kAlignment);
   const void* weight = b.weights->Bytes(weight_name, t);
   const void* bias = attrs.has_bias ? b.weights->Bytes(ParamName(b, "bias"), t) : nullptr;
+  // Under kAuto a strided slice output is tried once, on the arena (overwritten by the
+  // warm-up run) and, for a converted input, on a scratch input of its own.
+  DeviceArena trial_input;
+  TypedConvTrial trial;
+  if (b.conv_output == ConvOutputRequest::kAuto && !IsDense(out)) {
+    if (convert_input) trial_input = DeviceArena(input_bytes);
+    trial = {convert_input ? trial_input.base() : in.data, weight, bias, out.data};
+    config.trial = &trial;
+  }
+  auto conv = std::make_shared<CudnnConvTyped>(b.cudnn, config);
+  const ConvScratch scratch = LayoutConvScratch(input_bytes, conv->dense_output_bytes(),
+                                                conv->workspace_bytes(), DeviceArena::kAlignment);
   std::string note = conv->Describe();
   if (convert_input)
     note += "; input " + FormatName(in) + (IsDense(in) ? "" : " (strided)") + " copied to dense " +
