@@ -27,6 +27,7 @@
 
 #include "cuda/cublas_linear.h"
 #include "cuda/cudnn_conv_typed.h"
+#include "cuda/device_weights.h"
 #include "cuda/handles.h"
 #include "cuda/plan/weight_formats.h"
 #include "graph/float16.h"
@@ -432,6 +433,38 @@ TEST(PrecisionFp16OnDevice, GemmExLinearMatchesTheHost) {
             << PrecisionName(p) << " " << i << "," << o;
       }
   }
+}
+
+// The upload: without formats every tensor's device bytes are its fp32 values unchanged;
+// with GoogLeNet's fp16 formats a conv filter holds PackWeights' bytes (T OHWI), a conv
+// bias T, the FC bias its values rounded to T in fp32, and the fingerprints differ.
+TEST(PrecisionFp16OnDevice, UploadedBytesAreThePackedWeights) {
+  INCEPT_REQUIRE_GPU();
+  const Graph graph = LoadGraph(cuda_test::kTorchvision);
+  const WeightMap weights = RandomWeights(graph, 3);
+  const cuda::WeightFormats formats = cuda::WeightFormatsFor(graph, Precision::kFp16);
+  const cuda::DeviceWeights plain(weights), packed(weights, formats);
+  EXPECT_NE(plain.fingerprint(), packed.fingerprint());
+  EXPECT_EQ(plain.fingerprint(), cuda::WeightsFingerprint(weights));
+  auto device_bytes = [](const void* p, size_t n) {
+    std::vector<uint8_t> host(n);
+    CUDA_CHECK(cudaMemcpy(host.data(), p, n, cudaMemcpyDeviceToHost));
+    return host;
+  };
+  int checked = 0;
+  for (const auto& [name, format] : formats) {
+    const Tensor& t = weights.at(name);
+    const std::vector<uint8_t> want = cuda::StoreWeight(t, format);
+    EXPECT_EQ(device_bytes(packed.Bytes(name, format.stored), want.size()), want) << name;
+    EXPECT_EQ(plain.Download(name), t.data) << name;  // fp32 as given
+    ++checked;
+  }
+  EXPECT_EQ(checked, static_cast<int>(formats.size()));
+  for (const auto& [name, format] : formats)
+    if (format.stored != ElementType::kF32) {
+      EXPECT_THROW(packed.At(name), Error);  // not fp32: Bytes only
+      break;
+    }
 }
 
 TEST(PrecisionFp16OnDevice, CapabilityErrorsAreOneLine) {
