@@ -26,6 +26,9 @@
 // scratch (dense_output_bytes()), then our typed strided copy writes the slice. An output
 // in another format than T NHWC (fp32 NCHW: a conv that is a graph output) always takes
 // kDenseThenCopy, the copy converting.
+//
+// Threads: built once per context; Forward is const and only enqueues on the handle's
+// stream, so one object serves the one stream its context binds it to.
 #pragma once
 
 #include <cudnn.h>

@@ -17,6 +17,8 @@
 // strided copy then moves into the slice (kDenseThenCopy). Which cuDNN accepts for a given
 // algorithm is known only on a device; the binder asks for kStrided first and falls back
 // only when cuDNN reports the descriptors unsupported, recording why.
+//
+// Threads: pure functions of their arguments, callable from any thread.
 #pragma once
 
 #include <array>

@@ -15,6 +15,8 @@
 //   ChannelAffine, BatchNorm, ReLU, Dropout, Concat, ChannelSlice   any formats
 //   FusedReduceConv            never (fp32 NCHW only; the CUDA backend takes no reduce
 //                              fusion)
+//
+// Threads: pure functions of their arguments, callable from any thread.
 #pragma once
 
 #include <string>

@@ -8,6 +8,8 @@
 //     pixel stride  (NHWC) its root's C for a slice or channel view, else its own C
 //
 // (cuda/kernels/element_access.cuh's offsets; an alias is contiguous: its own strides.)
+//
+// Threads: pure functions of their arguments, callable from any thread.
 #pragma once
 
 #include <cstdint>

@@ -13,6 +13,8 @@
 //                     GEMM's fp32 result before the one rounding of the output
 //     others  fp32 as given (BatchNorm's statistics, ChannelAffine's constants)
 // Every rounding is graph/float16.h's (round to nearest even), the host oracle's.
+//
+// Threads: pure functions of their arguments, callable from any thread.
 #pragma once
 
 #include <cstdint>
