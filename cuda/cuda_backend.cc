@@ -46,9 +46,9 @@ std::string CudaBackend::CannotRun(Precision precision) const {
   if ((precision == Precision::kTf32 || precision == Precision::kBf16) && major < 8)
     return name + " needs compute capability 8.0 or newer; device " + std::to_string(device) +
            " has " + capability;
-  if (IsReduced(precision))
-    return name + " kernels are not bound in the cuda backend yet (run --backend host for the " +
-           "rounding reference, or --precision fp32 or tf32 on the GPU)";
+  if (precision == Precision::kFp16 && major < 7)
+    return name + " needs compute capability 7.0 or newer (tensor cores); device " +
+           std::to_string(device) + " has " + capability;
   return "";
 }
 
@@ -62,13 +62,14 @@ ContextOptions OptionsForPlan(ContextOptions options, const Plan& plan) {
 
 }  // namespace
 
-std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights) {
-  const uint64_t fingerprint = WeightsFingerprint(weights);
+std::shared_ptr<const DeviceWeights> CudaBackend::Upload(const WeightMap& weights,
+                                                         const WeightFormats& formats) {
+  const uint64_t fingerprint = WeightsFingerprint(weights, formats);
   int device = 0;
   (void)cudaGetDevice(&device);
   std::lock_guard<std::mutex> lock(mutex_);
   if (!cached_ || cached_->fingerprint() != fingerprint || cached_->device() != device)
-    cached_ = std::make_shared<const DeviceWeights>(weights);
+    cached_ = std::make_shared<const DeviceWeights>(weights, formats);
   return cached_;
 }
 
@@ -85,7 +86,8 @@ std::unique_ptr<CudaContext> CudaBackend::CreateContext(
 // streams and win (H200: perf/results/2026-11-27-h200.md).
 std::unique_ptr<Executable> CudaBackend::Compile(const Graph& graph, const WeightMap& weights,
                                                  const Plan& plan) {
-  std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
+  std::shared_ptr<const DeviceWeights> device_weights =
+      Upload(weights, WeightFormatsFor(graph, plan.precision));
   if (std::optional<ConvChoice> choice = RecordedConvChoice(plan)) {
     ContextOptions chosen = OptionsForPlan(options_, plan);
     chosen.conv_algorithms_by_timing = *choice == ConvChoice::kTimedAlone;
@@ -144,7 +146,10 @@ std::string VersionString(int major, int minor, int patch = -1) {
 void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) {
   const ContextOptions options = OptionsForPlan(options_, plan);
   ConvTactics convs;
-  convs.math = options.math == ConvMath::kFp32 ? MathType::kFma : MathType::kDefault;
+  // fp32: exact FMA math; tf32: cuDNN's default (tensor-op TF32); fp16/bf16: tensor-op math.
+  convs.math = IsReduced(plan.precision)         ? MathType::kTensorOp
+               : options.math == ConvMath::kFp32 ? MathType::kFma
+                                                 : MathType::kDefault;
   if (!options.keep_faster_algorithm_choice) {
     convs.choice =
         options.conv_algorithms_by_timing ? ConvChoice::kTimedAlone : ConvChoice::kHeuristic;
@@ -192,7 +197,8 @@ void CudaBackend::AssignTactics(const Graph& graph, const WeightMap& weights, Pl
     }
   }
 
-  std::shared_ptr<const DeviceWeights> device_weights = Upload(weights);
+  std::shared_ptr<const DeviceWeights> device_weights =
+      Upload(weights, WeightFormatsFor(graph, plan.precision));
   ContextOptions heuristic = options, timed = options;
   heuristic.conv_algorithms_by_timing = false;
   timed.conv_algorithms_by_timing = true;

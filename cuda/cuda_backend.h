@@ -41,9 +41,11 @@ class CudaBackend : public Backend {
   // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
   // Tactic selection will decide per layer once the kernel is tuned.
   bool PrefersReduceFusion() const override { return false; }
-  // fp32 everywhere; tf32 and bf16 need compute capability 8.0 (tensor-op TF32 and bf16
-  // math; below it cuDNN would quietly compute fp32 or fail); fp16 and bf16 plans are not
-  // bound to kernels yet (graph/planner/precision_policy.h describes what they will run).
+  // fp32 everywhere; fp16 needs compute capability 7.0 (tensor cores: the precision is
+  // defined as tensor-op convs and FC; sm_6x would run cuDNN's fp16 without them, slower
+  // than fp32, so it is refused rather than run slowly); tf32 and bf16 need 8.0 (tensor-op
+  // TF32 and bf16 math; below it cuDNN would quietly compute fp32 or fail). The build's
+  // CMAKE_CUDA_ARCHITECTURES (default 80;90) bound what runs at all.
   std::string CannotRun(Precision precision) const override;
   // Chooses the convs' algorithm policy for the whole plan by timing both plans in context
   // (cuda/plan_tactics.h), unless options().keep_faster_algorithm_choice is off (then the
@@ -54,17 +56,21 @@ class CudaBackend : public Backend {
   void SetTimingCache(std::shared_ptr<TimingCache> cache) override;
   // Device name, SM, driver, CUDA runtime, cuDNN and cuBLAS versions of the current device.
   DeviceKey Device() const override;
-  // Uploads `weights` unless the last upload had the same content, then builds a context:
-  // with the conv policy the plan's tactics record, or, for a plan without tactics, both
-  // policies timed and the faster kept.
-  // plan.precision tf32 selects tensor-op math (ConvMath::kTf32) for the convs and the FC.
+  // Uploads `weights` in the plan's weight formats (cuda/plan/weight_formats.h) unless the
+  // last upload had the same content and formats, then builds a context: with the conv
+  // policy the plan's tactics record, or, for a plan without tactics, both policies timed
+  // and the faster kept. plan.precision tf32 selects tensor-op math (ConvMath::kTf32) for
+  // the convs and the FC; fp16 and bf16 plans run cuDNN NHWC convs and cuBLAS GemmEx with
+  // fp32 accumulation (cuda/node_launch_typed.cc).
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
   // cuBLAS SGEMM and a device copy on the current device (cuda/ceiling_probe.h).
   DeviceCeilings MeasureCeilings() override;
 
-  // The device copy of `weights` (reused while their content is the same). Thread-safe.
-  std::shared_ptr<const DeviceWeights> Upload(const WeightMap& weights);
+  // The device copy of `weights` in `formats` (reused while their content and formats are
+  // the same). Thread-safe.
+  std::shared_ptr<const DeviceWeights> Upload(const WeightMap& weights,
+                                              const WeightFormats& formats = {});
   // A new context on already uploaded weights. Thread-safe.
   std::unique_ptr<CudaContext> CreateContext(const Graph& graph, const Plan& plan,
                                              std::shared_ptr<const DeviceWeights> weights) const;

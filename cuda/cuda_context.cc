@@ -7,6 +7,7 @@
 #include "cuda/check.h"
 #include "cuda/launch_tag.h"
 #include "cuda/nvtx.h"
+#include "cuda/plan/typed_views.h"
 #include "graph/error.h"
 #include "graph/op_registry.h"
 
@@ -31,8 +32,10 @@ CudaContext::CudaContext(const Graph& graph, const Plan& plan,
       weights_(std::move(weights)),
       launch_context_id_(NewLaunchContextId()) {
   if (!weights_) Fail("no device weights");
-  if (plan_.values.size() != graph_.nodes.size() || plan_.bytes_per_element != 4)
-    Fail("the plan has no fp32 memory plan for this graph");
+  if (plan_.values.size() != graph_.nodes.size() ||
+      (plan_.bytes_per_element != 4 && plan_.bytes_per_element != 0))
+    Fail("the plan has no memory plan for this graph");
+  typed_ = plan_.bytes_per_element == 0;
   if (plan_.num_streams < 1 || plan_.streams.size() != static_cast<size_t>(plan_.num_streams) ||
       plan_.node_stream.size() != graph_.nodes.size())
     Fail("the plan has no stream schedule for this graph");
@@ -41,6 +44,11 @@ CudaContext::CudaContext(const Graph& graph, const Plan& plan,
   if (inputs.size() != 1) Fail("the graph must have exactly one input");
   input_node_ = inputs[0];
   for (const std::string& name : graph_.outputs) output_nodes_.push_back(graph_.IndexOf(name));
+  // The caller's input and the outputs are fp32 NCHW under every precision (the policy).
+  const ValueFormat fp32{ElementType::kF32, Layout::kNCHW};
+  for (int i : output_nodes_)
+    if (plan_.values[i].format != fp32 || plan_.values[input_node_].format != fp32)
+      Fail("the plan's input and outputs must be fp32 NCHW");
 
   CUDA_CHECK(cudaGetDevice(&device_));
   if (weights_->device() != device_)
@@ -50,7 +58,9 @@ CudaContext::CudaContext(const Graph& graph, const Plan& plan,
   events_.resize(static_cast<size_t>(plan_.num_events));
   for (const Stream& s : streams_) {
     cudnn_.push_back(std::make_unique<CudnnHandle>(s.get()));
-    cublas_.push_back(std::make_unique<CublasHandle>(s.get(), options.math == ConvMath::kTf32));
+    // Typed plans have no fp32 GEMM: tensor-op math (not pedantic) for the fp16/bf16 GemmEx.
+    cublas_.push_back(
+        std::make_unique<CublasHandle>(s.get(), options.math == ConvMath::kTf32 || typed_));
   }
   try {
     arena_ = DeviceArena(static_cast<size_t>(plan_.arena_bytes));
@@ -116,6 +126,19 @@ simt::TensorRef CudaContext::Ref(int node) const {
   return simt::TensorRef{data, shape, stride};
 }
 
+// The typed view of node i's value (cuda/plan/typed_views.h), its extent checked against
+// the arena: up to its last element, (n-1)*batch + per-image span.
+simt::AnyTensorRef CudaContext::TypedRef(int node) const {
+  const simt::AnyTensorRef t = TypedValueRef(graph_, plan_, node, arena_.base());
+  const Shape& s = t.shape;
+  const int64_t image_span =
+      t.layout == Layout::kNHWC ? (s.plane() - 1) * t.pixel_stride + s.c : s.per_image();
+  const int64_t extent = (s.n - 1) * t.batch_stride + image_span;
+  (void)arena_.At(static_cast<size_t>(plan_.values[node].offset),
+                  static_cast<size_t>(extent * ElementSize(t.type)));
+  return t;
+}
+
 void CudaContext::BindNodes(const ContextOptions& options) {
   nodes_.resize(graph_.nodes.size());
   conv_algorithms_.assign(graph_.nodes.size(), -1);
@@ -126,8 +149,15 @@ void CudaContext::BindNodes(const ContextOptions& options) {
       Fail("node \"" + graph_.nodes[i].name + "\" is launched on no stream of the plan");
     NodeBinding binding;
     binding.node = &graph_.nodes[i];
-    for (int p : views_.inputs[i]) binding.inputs.push_back(Ref(p));
-    binding.output = Ref(static_cast<int>(i));
+    if (typed_) {
+      binding.typed = true;
+      for (int p : views_.inputs[i]) binding.typed_inputs.push_back(TypedRef(p));
+      binding.typed_output = TypedRef(static_cast<int>(i));
+      binding.conv_output = options.conv_output;
+    } else {
+      for (int p : views_.inputs[i]) binding.inputs.push_back(Ref(p));
+      binding.output = Ref(static_cast<int>(i));
+    }
     binding.weights = weights_.get();
     binding.cudnn = cudnn_[stream]->get();
     binding.math = options.math;

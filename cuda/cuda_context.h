@@ -66,12 +66,17 @@ struct ContextOptions {
   // CudaBackend::AssignTactics only: after the plan-level choice, try each conv's other
   // policy's algorithm swapped into the real plan, keep what is faster in context.
   bool refine_conv_algorithms_per_node = true;
+  // fp16/bf16 plans: how a conv writes a concat slice (cuda/cudnn_conv_typed.h); kAuto
+  // writes it strided unless cuDNN says it cannot. node_note() tells what each conv does.
+  ConvOutputRequest conv_output = ConvOutputRequest::kAuto;
 };
 
 class CudaContext : public Executable {
  public:
-  // `graph` with shapes inferred, `plan` its fp32 memory plan, `weights` holding every
-  // parameter it names (uploaded on the current device, which the context uses).
+  // `graph` with shapes inferred, `plan` its memory plan (fp32, or per-value formats under
+  // fp16/bf16: then `weights` must be uploaded in WeightFormatsFor(graph, plan.precision)),
+  // `weights` holding every parameter it names (uploaded on the current device, which the
+  // context uses).
   CudaContext(const Graph& graph, const Plan& plan, std::shared_ptr<const DeviceWeights> weights,
               const ContextOptions& options = {});
   ~CudaContext() override;
@@ -104,6 +109,9 @@ class CudaContext : public Executable {
   size_t arena_bytes() const { return arena_.size(); }
   size_t workspace_bytes() const { return workspace_.size(); }
   int num_streams() const { return static_cast<int>(streams_.size()); }
+  // How node i runs where the binder had a choice (a typed conv: its algorithm and output
+  // strategy, and why); "" otherwise.
+  const std::string& node_note(int node) const { return nodes_.at(node).note; }
 
   // Median milliseconds of `replays` replays of the whole plan (after one untimed replay),
   // on stream 0. For choosing between contexts; no host copies are timed.
@@ -115,6 +123,7 @@ class CudaContext : public Executable {
 
  private:
   simt::TensorRef Ref(int node) const;
+  simt::AnyTensorRef TypedRef(int node) const;  // in its planned format (fp16/bf16 plans)
   void BindNodes(const ContextOptions& options);
   void AllocateWorkspaces();
   void EnqueuePlan();                // every step of every stream, in plan.order
@@ -132,6 +141,7 @@ class CudaContext : public Executable {
   const GraphViews views_;
   const std::shared_ptr<const DeviceWeights> weights_;
   int device_ = 0;
+  bool typed_ = false;  // per-value formats (fp16/bf16): the typed launch table
   int input_node_ = -1;
   std::vector<int> output_nodes_;
 

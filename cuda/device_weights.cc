@@ -23,22 +23,34 @@ void Mix(uint64_t& hash, const void* data, size_t bytes) {
 
 }  // namespace
 
-uint64_t WeightsFingerprint(const WeightMap& weights) {
+uint64_t WeightsFingerprint(const WeightMap& weights, const WeightFormats& formats) {
   uint64_t hash = 14695981039346656037ull;
   for (const auto& [name, tensor] : weights) {
     Mix(hash, name.data(), name.size() + 1);
     Mix(hash, tensor.dims.data(), tensor.dims.size() * sizeof(int64_t));
     Mix(hash, tensor.data.data(), tensor.data.size() * sizeof(float));
   }
+  for (const auto& [name, format] : formats) {  // none under fp32: the hash is unchanged
+    Mix(hash, name.data(), name.size() + 1);
+    const int fields[3] = {static_cast<int>(format.rounded_to), static_cast<int>(format.stored),
+                           static_cast<int>(format.layout)};
+    Mix(hash, fields, sizeof(fields));
+  }
   return hash;
 }
 
-DeviceWeights::DeviceWeights(const WeightMap& weights) : fingerprint_(WeightsFingerprint(weights)) {
+DeviceWeights::DeviceWeights(const WeightMap& weights, const WeightFormats& formats)
+    : fingerprint_(WeightsFingerprint(weights, formats)) {
   CUDA_CHECK(cudaGetDevice(&device_));
+  for (const auto& [name, format] : formats)
+    if (!weights.count(name))
+      throw Error("cuda backend: weight format for \"" + name + "\", a tensor not in the weights");
   size_t total = 0;
   for (const auto& [name, tensor] : weights) {
-    entries_[name] = Entry{total, tensor.data.size()};
-    total += AlignUp(tensor.data.size() * sizeof(float));
+    auto it = formats.find(name);
+    const WeightFormat format = it == formats.end() ? WeightFormat{} : it->second;
+    entries_[name] = Entry{total, tensor.data.size(), format};
+    total += AlignUp(tensor.data.size() * static_cast<size_t>(ElementSize(format.stored)));
   }
   if (total == 0) return;
   try {
@@ -49,17 +61,44 @@ DeviceWeights::DeviceWeights(const WeightMap& weights) : fingerprint_(WeightsFin
                 " bytes): " + e.what());
   }
   std::vector<unsigned char> staging(total, 0);
-  for (const auto& [name, tensor] : weights)
-    std::memcpy(staging.data() + entries_[name].offset, tensor.data.data(),
-                tensor.data.size() * sizeof(float));
+  for (const auto& [name, tensor] : weights) {
+    const Entry& entry = entries_[name];
+    if (entry.format == WeightFormat{}) {  // fp32 as given: no intermediate copy
+      std::memcpy(staging.data() + entry.offset, tensor.data.data(),
+                  tensor.data.size() * sizeof(float));
+      continue;
+    }
+    const std::vector<uint8_t> bytes = StoreWeight(tensor, entry.format);
+    std::memcpy(staging.data() + entry.offset, bytes.data(), bytes.size());
+  }
   CUDA_CHECK(cudaMemcpy(memory_.base(), staging.data(), total, cudaMemcpyHostToDevice));
 }
 
 const float* DeviceWeights::Find(const std::string& name) const {
   auto it = entries_.find(name);
   if (it == entries_.end()) return nullptr;
+  if (it->second.format.stored != ElementType::kF32)
+    throw Error("cuda backend: tensor \"" + name + "\" is stored as " +
+                WeightFormatName(it->second.format) + ", not fp32");
   return static_cast<const float*>(memory_.At(it->second.offset, it->second.elements * 4));
 }
+
+const DeviceWeights::Entry& DeviceWeights::EntryOf(const std::string& name) const {
+  auto it = entries_.find(name);
+  if (it == entries_.end())
+    throw Error("cuda backend: tensor \"" + name + "\" is not in the device weights");
+  return it->second;
+}
+
+const void* DeviceWeights::Bytes(const std::string& name, ElementType stored) const {
+  const Entry& e = EntryOf(name);
+  if (e.format.stored != stored)
+    throw Error("cuda backend: tensor \"" + name + "\" is stored as " + WeightFormatName(e.format) +
+                ", not " + ElementTypeName(stored));
+  return memory_.At(e.offset, e.elements * static_cast<size_t>(ElementSize(stored)));
+}
+
+WeightFormat DeviceWeights::FormatOf(const std::string& name) const { return EntryOf(name).format; }
 
 const float* DeviceWeights::At(const std::string& name) const {
   const float* p = Find(name);

@@ -11,6 +11,7 @@
 #include "cuda/elementwise_misc.cuh"
 #include "cuda/fused_reduce_conv.cuh"
 #include "cuda/lrn.cuh"
+#include "cuda/node_launch_typed.h"
 #include "cuda/pool.cuh"
 #include "cuda/softmax.cuh"
 #include "graph/error.h"
@@ -261,6 +262,7 @@ BoundNode BindNode(const NodeBinding& binding) {
   for (const Launcher& l : kLaunchers) {
     if (l.kind != node.op) continue;
     try {
+      if (binding.typed) return BindTypedNode(binding);
       return l.bind(binding);
     } catch (const Error& e) {
       throw Error("cuda backend: node \"" + node.name + "\" (" + OpName(node.op) +

@@ -12,6 +12,8 @@
 //   Add               element-wise add
 // Input and elided Concats are never launched. Enqueueing never allocates and makes no
 // synchronous call, so a plan of these closures can be captured into a CUDA graph.
+// fp16/bf16 plans (NodeBinding::typed) bind through a table of their own
+// (cuda/node_launch_typed.h).
 #pragma once
 
 #include <cublas_v2.h>
@@ -27,7 +29,9 @@
 #include "cuda/cudnn_conv.h"
 #include "cuda/device_arena.h"
 #include "cuda/device_weights.h"
+#include "cuda/kernels/any_tensor_ref.h"
 #include "cuda/kernels/tensor_ref.h"
+#include "cuda/plan/conv_descriptors.h"
 #include "graph/graph.h"
 
 namespace incept {
@@ -71,11 +75,18 @@ struct NodeBinding {
   int conv_algorithm = -1;                 // cuDNN: >= 0 forces this algorithm (a tactic)
   int* bound_conv_algorithm = nullptr;     // if set, receives the cuDNN algorithm bound
   DeviceConstants* constants = nullptr;
+  // fp16/bf16 plans: the views in each value's planned format (cuda/plan/typed_views.h);
+  // `inputs` and `output` are then unused.
+  bool typed = false;
+  std::vector<simt::AnyTensorRef> typed_inputs;
+  simt::AnyTensorRef typed_output;
+  ConvOutputRequest conv_output = ConvOutputRequest::kAuto;
 };
 
 struct BoundNode {
   std::function<void(const StreamResources&)> enqueue;  // empty: not launched
   size_t workspace_bytes = 0;                           // cuDNN workspace it needs
+  std::string note = "";  // how it runs where there was a choice (a typed conv's output strategy)
 };
 
 // Binds one launched node; throws incept::Error naming the node if its op has no launcher

@@ -1,7 +1,9 @@
-// The kernels templated on element type and layout (pool, convert) through the emulator.
+// The kernels templated on element type and layout (pool, adaptive pool, LRN, convert, typed
+// copy, add) through the emulator.
 #include "cuda/emu/typed_emu.h"
 
 #include "cuda/kernels/adaptive_avg_pool_kernel.cuh"
+#include "cuda/kernels/add_typed_kernel.cuh"
 #include "cuda/kernels/convert_kernel.cuh"
 #include "cuda/kernels/lrn_kernel.cuh"
 #include "cuda/kernels/pool_kernel.cuh"
@@ -33,6 +35,16 @@ void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs,
 
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out) {
   simt::LaunchConvert(in, out, nullptr);
+}
+
+void TypedCopyForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
+                      Activation activation) {
+  simt::LaunchTypedCopy(in, out, activation, nullptr);
+}
+
+void TypedAddForward(const simt::AnyTensorRef& a, const simt::AnyTensorRef& b,
+                     const simt::AnyTensorRef& out) {
+  simt::LaunchAddTyped(a, b, out, nullptr);
 }
 
 }  // namespace emu_kernels

@@ -17,6 +17,11 @@ void LrnForward(const simt::AnyTensorRef& in, const LrnAttrs& attrs, const simt:
 void ChannelAffineForward(const simt::AnyTensorRef& in, const ChannelAffineAttrs& attrs,
                           const simt::AnyTensorRef& out);
 void ConvertForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out);
+// out = act(in) (the typed strided copy) and out = a + b, any types and layouts.
+void TypedCopyForward(const simt::AnyTensorRef& in, const simt::AnyTensorRef& out,
+                      Activation activation);
+void TypedAddForward(const simt::AnyTensorRef& a, const simt::AnyTensorRef& b,
+                     const simt::AnyTensorRef& out);
 
 }  // namespace emu_kernels
 }  // namespace incept
