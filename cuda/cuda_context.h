@@ -99,6 +99,9 @@ class CudaContext : public Executable {
   // their end). Successive calls on one context must be ordered (e.g. the same stream):
   // they share the arena. No host synchronisation, no allocation.
   void Enqueue(const float* device_input, float* device_output, cudaStream_t caller_stream);
+  void EnqueueDevice(const float* device_input, float* device_output, void* stream) override {
+    Enqueue(device_input, device_output, static_cast<cudaStream_t>(stream));
+  }
 
   const Shape& input_shape() const;
   std::vector<Shape> output_shapes() const;

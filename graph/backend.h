@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/element_type.h"
+#include "graph/error.h"
 #include "graph/graph.h"
 #include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
@@ -65,6 +66,18 @@ class Executable {
   // input: (N, C, H, W) matching the graph's Input shape. Returns the graph outputs in
   // graph.outputs order, each of its value's rank: (N, C, H, W), or (N, F) for features (logits).
   virtual std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) = 0;
+  // Device memory in and out, asynchronous on the caller's `stream` (a cudaStream_t):
+  // `device_input` holds the input (N, C, H, W) in fp32, `device_output` receives every
+  // output in fp32, back to back in graph.outputs order. Successive calls must be ordered
+  // (they share the executable's buffers). The default (a backend that computes in host
+  // memory) throws Error.
+  virtual void EnqueueDevice(const float* device_input, float* device_output, void* stream) {
+    (void)device_input;
+    (void)device_output;
+    (void)stream;
+    throw Error(
+        "this backend computes in host memory: enqueueing device buffers needs the cuda backend");
+  }
 };
 
 class Backend {

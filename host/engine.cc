@@ -82,8 +82,8 @@ Engine::Engine(Planned planned, const std::string& backend, EngineOptions option
       options_(std::move(options)) {
   RegisterHostBackend();
   if (options_.backend != "auto" && options_.backend != backend)
-    throw Error("the plans were made for backend \"" + backend + "\", not \"" +
-                options_.backend + "\"");
+    throw Error("the plans were made for backend \"" + backend + "\", not \"" + options_.backend +
+                "\"");
   options_.backend = backend;
   if (options_.streams < 1) throw Error("streams must be >= 1");
   if (options_.max_executables_per_shape < 1) throw Error("max_executables_per_shape must be >= 1");
@@ -235,6 +235,15 @@ std::vector<Tensor> EngineContext::Run(const Tensor& input, const RunOptions& ru
       executables_[std::make_tuple(input.dims[0], input.dims[1], input.dims[2], input.dims[3])];
   if (!executable) executable = engine_->Compile(*slot.prepared);
   return executable->Run(input, run);
+}
+
+void EngineContext::Enqueue(const Shape& shape, const float* device_input, float* device_output,
+                            void* stream) {
+  Engine::ShapeSlot& slot = engine_->PreparedSlot(shape);
+  std::unique_ptr<Executable>& executable =
+      executables_[std::make_tuple(shape.n, shape.c, shape.h, shape.w)];
+  if (!executable) executable = engine_->Compile(*slot.prepared);
+  executable->EnqueueDevice(device_input, device_output, stream);
 }
 
 }  // namespace incept

@@ -175,6 +175,9 @@ class EngineContext {
   EngineContext& operator=(const EngineContext&) = delete;
 
   std::vector<Tensor> Run(const Tensor& input, const RunOptions& run = {});
+  // Executable::EnqueueDevice on this context's executable for `shape` (built on first use):
+  // device buffers, asynchronous on `stream`; the cuda backend only, else an Error.
+  void Enqueue(const Shape& shape, const float* device_input, float* device_output, void* stream);
   const Engine& engine() const { return *engine_; }
 
  private:

@@ -6,15 +6,15 @@
 #include <fstream>
 
 #include "graph/json_io.h"
-#include "graph/passes/passes.h"
+#include "graph/onnx/onnx_import.h"
 #include "graph/shape_inference.h"
+#include "host/engine_file/engine_file.h"
 #include "host/io/safetensors.h"
 #include "host/random_weights.h"
 
 #ifdef INCEPT_HAVE_CUDA
 #include <cuda_runtime.h>
 
-#include "cuda/check.h"
 #include "cuda/cuda_backend.h"
 #endif
 
@@ -32,11 +32,6 @@ std::vector<int64_t> DimsOf(const S& shape, long) {
   return {shape.n, shape.c, shape.h, shape.w};
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 void RequireReadable(const std::string& path, const char* what) {
   std::ifstream file(path, std::ios::binary);
   if (!file)
@@ -44,31 +39,37 @@ void RequireReadable(const std::string& path, const char* what) {
                       std::string("cannot open ") + what + " \"" + path + "\"");
 }
 
-Graph LoadModelGraph(const std::string& path) {
-  RequireReadable(path, "model file");
-  if (EndsWith(path, ".onnx"))
-    throw StatusError(INCEPT_ERROR_UNSUPPORTED,
-                      "\"" + path + "\": ONNX models are not supported by this version");
-  if (EndsWith(path, ".engine") || EndsWith(path, ".plan"))
-    throw StatusError(INCEPT_ERROR_UNSUPPORTED,
-                      "\"" + path + "\": engine files are not supported by this version");
-  try {
-    Graph graph = LoadGraph(path);
-    InferShapes(graph);
-    return graph;
-  } catch (const Error& e) {
-    throw StatusError(INCEPT_ERROR_INVALID_MODEL, e.what());
-  }
-}
+// A model JSON or an ONNX file (with its initializers as weights); engine files are loaded
+// whole by Engine (below).
+struct LoadedModel {
+  Graph graph;
+  WeightMap weights;
+};
 
-WeightMap LoadWeights(const Graph& graph, const char* path, uint64_t seed) {
-  if (path == nullptr) return RandomWeights(graph, seed);
-  RequireReadable(path, "weights file");
+LoadedModel LoadModel(const std::string& path, const char* weights_path, uint64_t seed) {
+  RequireReadable(path, "model file");
+  if (weights_path != nullptr) RequireReadable(weights_path, "weights file");
+  LoadedModel m;
   try {
-    return LoadSafetensors(path);
+    if (IsOnnxPath(path)) {
+      OnnxModel onnx = LoadOnnx(path);
+      m.graph = std::move(onnx.graph);
+      m.weights = std::move(onnx.weights);
+      // A weights file replaces initializers by name.
+      if (weights_path != nullptr)
+        for (auto& [name, tensor] : LoadSafetensors(weights_path))
+          m.weights[name] = std::move(tensor);
+    } else {
+      m.graph = LoadGraph(path);
+    }
+    InferShapes(m.graph);
+    if (!IsOnnxPath(path))
+      m.weights =
+          weights_path != nullptr ? LoadSafetensors(weights_path) : RandomWeights(m.graph, seed);
   } catch (const Error& e) {
     throw StatusError(INCEPT_ERROR_INVALID_MODEL, e.what());
   }
+  return m;
 }
 
 // The value a C caller stored in an enum field. C lets it hold any int, while loading an
@@ -94,16 +95,26 @@ const char* BackendName(int backend) {
                     "options.backend " + std::to_string(backend) + " is not an incept_backend");
 }
 
+// The engine's precision of a C caller's incept_precision (or StatusError).
+Precision PrecisionOf(int precision) {
+  switch (precision) {
+    case INCEPT_PRECISION_FP32:
+      return Precision::kFp32;
+    case INCEPT_PRECISION_TF32:
+      return Precision::kTf32;
+    case INCEPT_PRECISION_FP16:
+      return Precision::kFp16;
+    case INCEPT_PRECISION_BF16:
+      return Precision::kBf16;
+  }
+  throw StatusError(
+      INCEPT_ERROR_INVALID_ARGUMENT,
+      "options.precision " + std::to_string(precision) + " is not an incept_precision");
+}
+
 void CheckOptions(const incept_engine_options& o) {
   BackendName(RawEnum(o.backend));  // throws for a value that is not an incept_backend
-  if (const int p = RawEnum(o.precision); p != INCEPT_PRECISION_FP32) {
-    static const char* names[] = {"fp32", "tf32", "fp16", "bf16"};
-    if (p < 0 || p > 3)
-      throw StatusError(INCEPT_ERROR_INVALID_ARGUMENT,
-                        "options.precision " + std::to_string(p) + " is not an incept_precision");
-    throw StatusError(INCEPT_ERROR_UNSUPPORTED,
-                      std::string("precision ") + names[p] + " is not supported yet (fp32 only)");
-  }
+  PrecisionOf(RawEnum(o.precision));
   if (o.streams < 1 || o.streams > 64)
     throw StatusError(INCEPT_ERROR_INVALID_ARGUMENT,
                       "options.streams " + std::to_string(o.streams) + " is outside 1..64");
@@ -157,30 +168,19 @@ Shape InputShape(const int64_t* dims, int32_t rank) {
   return shape;
 }
 
-// The CUDA path's shared state: the optimised graph (as the engine's passes make it for the
-// CUDA backend) and one upload of its weights.
-struct DeviceModel {
-#ifdef INCEPT_HAVE_CUDA
-  Graph graph;
-  std::unique_ptr<cuda::CudaBackend> backend;
-  std::shared_ptr<const cuda::DeviceWeights> weights;
-  int device = 0;
-  int streams = 4;
-#endif
-};
-
 Engine::Engine(const std::string& model_path, const char* weights_path,
                const incept_engine_options& options)
     : options_(options) {
   CheckOptions(options_);
-  loaded_graph_ = LoadModelGraph(model_path);
-  loaded_weights_ = LoadWeights(loaded_graph_, weights_path, options_.seed);
-  const Node& input = loaded_graph_.nodes.at(loaded_graph_.InputIndices().at(0));
-  default_input_ = input.shape;
-  input_name_ = input.name;
   engine_options_.backend = BackendName(RawEnum(options_.backend));
   engine_options_.optimize = options_.optimize != 0;
   engine_options_.streams = options_.streams;
+  engine_options_.precision = PrecisionOf(RawEnum(options_.precision));
+  const bool engine_file = IsEngineFilePath(model_path);
+  if (engine_file && weights_path != nullptr)
+    throw StatusError(
+        INCEPT_ERROR_INVALID_ARGUMENT,
+        "\"" + model_path + "\": an engine file holds its weights; pass NULL weights");
 #ifdef INCEPT_HAVE_CUDA
   if (engine_options_.backend != "host") {
     // AUTO falls back to the host where CUDA cannot run; an explicit CUDA is refused.
@@ -202,30 +202,28 @@ Engine::Engine(const std::string& model_path, const char* weights_path,
     throw StatusError(INCEPT_ERROR_UNSUPPORTED, "no CUDA backend in this build");
 #endif
   try {
-    prototype_ = std::make_unique<incept::Engine>(loaded_graph_, loaded_weights_, engine_options_);
+    if (engine_file) {
+      RequireReadable(model_path, "engine file");
+      // Its plans, tactics and precision; AUTO means the backend it was built for.
+      prototype_ = LoadEngineFile(model_path, engine_options_);
+      loaded_graph_ = prototype_->optimized_graph();
+    } else {
+      LoadedModel m = LoadModel(model_path, weights_path, options_.seed);
+      loaded_graph_ = m.graph;
+      prototype_ = std::make_unique<incept::Engine>(std::move(m.graph), std::move(m.weights),
+                                                    engine_options_);
+    }
+  } catch (const StatusError&) {
+    throw;
   } catch (const Error& e) {
-    const bool unavailable = std::strstr(e.what(), "cannot run here") != nullptr;
+    const bool unavailable = std::strstr(e.what(), "cannot run here") != nullptr ||
+                             std::strstr(e.what(), "cannot run precision") != nullptr;
     throw StatusError(unavailable ? INCEPT_ERROR_UNSUPPORTED : INCEPT_ERROR_INVALID_MODEL,
                       e.what());
   }
-  engine_options_.backend = prototype_->backend_name();  // contexts do not choose again
-  if (engine_options_.backend != "cuda") return;
-#ifdef INCEPT_HAVE_CUDA
-  device_ = std::make_unique<DeviceModel>();
-  device_->device = options_.device_id;
-  device_->streams = options_.streams;
-  device_->backend = std::make_unique<cuda::CudaBackend>();
-  device_->graph = loaded_graph_;
-  WeightMap weights = loaded_weights_;
-  OptimizeOptions passes;  // as incept::Engine runs them for the CUDA backend
-  passes.fuse_reduce = device_->backend->PrefersReduceFusion();
-  if (!options_.optimize)
-    passes.fold_batchnorm = passes.fuse_conv_relu = passes.fuse_reduce = passes.elide_concats =
-        false;
-  device_->graph.aux_outputs.clear();
-  OptimizeGraph(device_->graph, weights, passes);
-  device_->weights = device_->backend->Upload(weights);
-#endif
+  const Node& input = loaded_graph_.nodes.at(loaded_graph_.InputIndices().at(0));
+  default_input_ = input.shape;
+  input_name_ = input.name;
 }
 
 Engine::~Engine() = default;
@@ -242,39 +240,16 @@ std::vector<std::vector<int64_t>> Engine::OutputDims(const Shape& input_shape) c
   return dims;
 }
 
-struct Context::DeviceContexts {
-#ifdef INCEPT_HAVE_CUDA
-  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, std::unique_ptr<cuda::CudaContext>>
-      by_shape;
-#endif
-};
-
-Context::Context(const Engine& engine) : engine_(engine) {
-  if (engine.device_) {
-    device_contexts_ = std::make_unique<DeviceContexts>();
-    return;
-  }
-  host_context_ = engine.prototype_->CreateContext();
-}
+Context::Context(const Engine& engine)
+    : engine_(engine), context_(engine.prototype_->CreateContext()) {}
 
 Context::~Context() = default;
 
+void Context::UseEngineDevice() const {
 #ifdef INCEPT_HAVE_CUDA
-namespace {
-cuda::CudaContext& DeviceContextFor(const DeviceModel& model,
-                                    std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>,
-                                             std::unique_ptr<cuda::CudaContext>>& by_shape,
-                                    const Shape& shape) {
-  auto key = std::make_tuple(shape.n, shape.c, shape.h, shape.w);
-  auto it = by_shape.find(key);
-  if (it != by_shape.end()) return *it->second;
-  Graph graph = model.graph;
-  InferShapes(graph, shape);
-  Plan plan = MakePlan(graph, model.streams);
-  return *(by_shape[key] = model.backend->CreateContext(graph, plan, model.weights));
-}
-}  // namespace
+  if (engine_.backend_name() == "cuda") UseDevice(engine_.options_.device_id);
 #endif
+}
 
 void Context::Run(const float* input, const Shape& shape, float* output, size_t capacity) {
   const int64_t needed = Elements(engine_.OutputDims(shape));
@@ -283,15 +258,8 @@ void Context::Run(const float* input, const Shape& shape, float* output, size_t 
   std::memcpy(batch.data.data(), input, sizeof(float) * batch.data.size());
   std::vector<Tensor> outputs;
   try {
-    if (host_context_) {
-      outputs = host_context_->Run(batch);
-    } else {
-#ifdef INCEPT_HAVE_CUDA
-      UseDevice(engine_.device_->device);
-      outputs = DeviceContextFor(*engine_.device_, device_contexts_->by_shape, shape)
-                    .Run(batch, RunOptions{});
-#endif
-    }
+    UseEngineDevice();
+    outputs = context_->Run(batch);
   } catch (const StatusError&) {
     throw;
   } catch (const Error& e) {
@@ -305,26 +273,20 @@ void Context::Run(const float* input, const Shape& shape, float* output, size_t 
 
 void Context::Enqueue(const float* device_input, const Shape& shape, float* device_output,
                       size_t capacity, void* stream) {
-#ifdef INCEPT_HAVE_CUDA
-  if (!engine_.device_)
+  if (engine_.backend_name() != "cuda")
     throw StatusError(
         INCEPT_ERROR_UNSUPPORTED,
         "enqueue needs the cuda backend; this engine runs on \"" + engine_.backend_name() + "\"");
   const int64_t needed = Elements(engine_.OutputDims(shape));
   RequireCapacity(needed, capacity);
   try {
-    UseDevice(engine_.device_->device);
-    DeviceContextFor(*engine_.device_, device_contexts_->by_shape, shape)
-        .Enqueue(device_input, device_output, static_cast<cudaStream_t>(stream));
+    UseEngineDevice();
+    context_->Enqueue(shape, device_input, device_output, stream);
   } catch (const StatusError&) {
     throw;
   } catch (const Error& e) {
     throw StatusError(INCEPT_ERROR_RUNTIME, e.what());
   }
-#else
-  (void)device_input, (void)shape, (void)device_output, (void)capacity, (void)stream;
-  throw StatusError(INCEPT_ERROR_UNSUPPORTED, "no CUDA backend in this build");
-#endif
 }
 
 }  // namespace incept::capi

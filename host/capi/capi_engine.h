@@ -1,15 +1,14 @@
 // The C++ objects behind the C API's handles (incept.h), and the errors they throw.
 //
-// Engine (incept_engine): loads the model and weights once, builds a prototype
-// incept::Engine that validates them and resolves the backend, and answers shape queries.
-// Context (incept_context): what one thread runs in.
-//   host  each context is an incept::EngineContext of the engine's one incept::Engine: the
-//         weights and plans are shared, the executables (arenas) are the context's own, so
-//         contexts of one engine run concurrently without waiting for each other.
-//   cuda  the engine holds the optimised graph and one upload of its weights
-//         (cuda::DeviceWeights, shared read-only); each context builds a cuda::CudaContext
-//         (arena, streams, handles, CUDA graph) per input shape on first use. The same
-//         context serves incept_context_run (host to host) and incept_context_enqueue.
+// Engine (incept_engine): one incept::Engine, from a model JSON or ONNX file and its
+// weights, or from an engine file (its plans, tactics and precision, nothing re-timed); it
+// validates them, resolves the backend and answers shape queries.
+// Context (incept_context): what one thread runs in: an incept::EngineContext of that
+// engine. The weights (on CUDA, their one device upload) and the plans are shared; the
+// executables (arenas, and on CUDA streams, handles and CUDA graphs, one per input shape,
+// built on first use) are the context's own, so contexts of one engine run concurrently
+// without waiting for each other. On CUDA the same context serves incept_context_run (host
+// to host) and incept_context_enqueue (device buffers on the caller's stream).
 //
 // Threads: every Engine member is safe to call from any thread (nothing mutable after
 // construction); a Context is used by one thread at a time.
@@ -39,8 +38,6 @@ class StatusError : public Error {
   incept_status status_;
 };
 
-struct DeviceModel;  // the CUDA path's shared state (capi_engine.cc)
-
 class Engine {
  public:
   Engine(const std::string& model_path, const char* weights_path,
@@ -59,13 +56,11 @@ class Engine {
  private:
   friend class Context;
   incept_engine_options options_;
-  Graph loaded_graph_;  // as loaded, shapes inferred at the default input
-  WeightMap loaded_weights_;
+  Graph loaded_graph_;  // as loaded (an engine file: optimised), shapes at the default input
   EngineOptions engine_options_;
-  std::unique_ptr<incept::Engine> prototype_;  // validation, backend choice, optimised graph
+  std::unique_ptr<incept::Engine> prototype_;  // the engine every context runs on
   Shape default_input_;
   std::string input_name_;
-  std::unique_ptr<DeviceModel> device_;  // cuda backend only
 };
 
 class Context {
@@ -80,10 +75,9 @@ class Context {
                void* stream);
 
  private:
-  struct DeviceContexts;  // per input shape (cuda path)
+  void UseEngineDevice() const;  // cudaSetDevice(the engine's device) on the cuda backend
   const Engine& engine_;
-  std::unique_ptr<incept::EngineContext> host_context_;  // host path
-  std::unique_ptr<DeviceContexts> device_contexts_;
+  std::unique_ptr<incept::EngineContext> context_;
 };
 
 // The input shape of `dims` (rank 4, every dimension positive), or StatusError.

@@ -87,7 +87,9 @@ typedef enum incept_precision {
 typedef struct incept_engine_options {
   size_t struct_size;         /* sizeof(incept_engine_options): set by _init */
   incept_backend backend;     /* default INCEPT_BACKEND_AUTO */
-  incept_precision precision; /* default FP32; others: INCEPT_ERROR_UNSUPPORTED for now */
+  incept_precision precision; /* default FP32; TF32/BF16 on CUDA need sm_80, FP16 sm_70
+                                 (else INCEPT_ERROR_UNSUPPORTED; AUTO falls back to the
+                                 host, where FP16/BF16 are the rounding reference) */
   int32_t streams;            /* most concurrent streams of the schedule, 1..64; default 4 */
   int32_t device_id;          /* CUDA device of the engine and its contexts; default 0 */
   int32_t optimize;           /* nonzero: run the graph passes (fusions); default 1 */
@@ -110,9 +112,12 @@ INCEPT_API const char* incept_last_error_message(void);
 /* Fills *options with the defaults above. */
 INCEPT_API incept_status incept_engine_options_init(incept_engine_options* options);
 
-/* Builds an engine. model_path: a model JSON file (format "incept-graph"); ONNX files and
- * engine files are refused with INCEPT_ERROR_UNSUPPORTED by this version. weights_path: a
- * safetensors file, or NULL for seeded random weights (benchmarks, not predictions).
+/* Builds an engine. model_path: a model JSON file (format "incept-graph"), an ONNX file
+ * (".onnx", its initializers are the weights), or an engine file (".incept", written by
+ * `incept build`: its plans, tactics and precision load without timing; one built for
+ * another device or library version is INCEPT_ERROR_INVALID_MODEL naming the difference).
+ * weights_path: a safetensors file (for ONNX: replaces initializers by name), or NULL for
+ * seeded random weights (benchmarks, not predictions); NULL for an engine file.
  * options: NULL for the defaults. On success *engine is the new engine; else NULL. */
 INCEPT_API incept_status incept_engine_create(const char* model_path, const char* weights_path,
                                               const incept_engine_options* options,

@@ -144,11 +144,15 @@ static void TestErrors(void) {
   f = fopen(path, "w");
   fputs("x", f);
   fclose(f);
-  EXPECT_STATUS(INCEPT_ERROR_UNSUPPORTED, incept_engine_create(path, NULL, &options, &engine));
+  EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL, incept_engine_create(path, NULL, &options, &engine));
+  snprintf(path, sizeof path, "%s/capi_bad.incept", tmp_dir);
+  f = fopen(path, "w");
+  fputs("INCEPTEF but not an engine file", f);
+  fclose(f);
+  EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL, incept_engine_create(path, NULL, &options, &engine));
+  EXPECT_STATUS(INCEPT_ERROR_INVALID_ARGUMENT,
+                incept_engine_create(path, model_path, &options, &engine));
 
-  options.precision = INCEPT_PRECISION_FP16;
-  EXPECT_STATUS(INCEPT_ERROR_UNSUPPORTED,
-                incept_engine_create(model_path, NULL, &options, &engine));
   options.precision = (incept_precision)42;
   EXPECT_STATUS(INCEPT_ERROR_INVALID_ARGUMENT,
                 incept_engine_create(model_path, NULL, &options, &engine));
