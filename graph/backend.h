@@ -10,6 +10,7 @@
 
 #include "graph/element_type.h"
 #include "graph/graph.h"
+#include "graph/io_binding.h"
 #include "graph/planner/plan.h"
 #include "graph/tensor.h"
 
@@ -63,6 +64,12 @@ class Executable {
   // input: (N, C, H, W) matching the graph's Input shape. Returns the graph outputs in
   // graph.outputs order, each of its value's rank: (N, C, H, W), or (N, F) for features (logits).
   virtual std::vector<Tensor> Run(const Tensor& input, const RunOptions& options) = 0;
+  // `input` copied once into buffers of `memory`, bound to this executable for repeated
+  // runs that allocate nothing (graph/io_binding.h). The binding runs on this executable:
+  // it must not outlive it, and nothing else may run on the executable while the binding
+  // is in use. The default binds pageable memory through Run and refuses pinned and device
+  // memory with an Error (a backend that runs in host memory has neither).
+  virtual std::unique_ptr<IoBinding> BindIo(IoMemory memory, const Tensor& input);
 };
 
 class Backend {
