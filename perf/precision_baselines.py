@@ -94,6 +94,13 @@ def io_modes(torch, fn, batch, dtype, channels_last, x=None):
     return {"device": lambda: fn(x), "pinned": pinned}
 
 
+def save_json(path, data):
+    """Written whole or not at all: a run stopped mid-write keeps the previous file."""
+    with open(path + ".tmp", "w") as f:
+        json.dump(data, f, indent=2)
+    os.replace(path + ".tmp", path)
+
+
 def timed(torch, results, variant, batch, fns, save):
     for mode, fn in fns.items():
         try:
@@ -109,8 +116,7 @@ def torch_baselines(out_path, batches):
     out = {"results": []}
 
     def save():
-        with open(out_path, "w") as f:
-            json.dump(out, f, indent=2)
+        save_json(out_path, out)
 
     try:
         torch, model = model_and_torch()
@@ -187,21 +193,26 @@ def compile_baselines(out_path, batches, total_s):
     out = {"results": [], "skipped": [], "total_cap_s": total_s}
 
     def save():
-        with open(out_path, "w") as f:
-            json.dump(out, f, indent=2)
+        save_json(out_path, out)
 
     child = None
+    now = {"batch": None, "start": 0.0}  # the batch being compiled
+    pending = list(batches)
 
-    def stop(signum, frame):  # the step's own timeout: leave no child on the GPU
+    def stop(signum, frame):  # stopped from outside (the step's timeout): no child left behind
         if child and child.poll() is None:
             child.kill()
-        out["stopped_by_signal"] = signum
+        for b in pending:
+            so_far = time.monotonic() - now["start"] if b == now["batch"] else 0.0
+            out["skipped"].append(dict(batch=b, compile_s_so_far=so_far,
+                                       reason=f"stopped by signal {signum} (the step's time budget)"))
         save()
         sys.exit(124)
     signal.signal(signal.SIGTERM, stop)
 
     deadline = time.monotonic() + total_s
     for batch in batches:
+        pending.remove(batch)
         left = deadline - time.monotonic()
         if left < 1:
             out["skipped"].append(dict(batch=batch, compile_s_so_far=0.0,
@@ -212,6 +223,8 @@ def compile_baselines(out_path, batches, total_s):
         if os.path.exists(progress):
             os.remove(progress)
         start = time.monotonic()
+        now.update(batch=batch, start=start)
+        pending.insert(0, batch)  # until its outcome is recorded
         child = subprocess.Popen([sys.executable, __file__, "compiled-one", str(batch), progress],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -239,6 +252,8 @@ def compile_baselines(out_path, batches, total_s):
             out["skipped"].append(dict(batch=batch, reason=reason,
                                        compile_s_so_far=compiled if compiled is not None else elapsed))
         finally:
+            if batch in pending:
+                pending.remove(batch)
             if os.path.exists(progress):
                 os.remove(progress)
         out.setdefault("wall_s", {})[str(batch)] = time.monotonic() - start

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""perf/precision_baselines.py table on fabricated inputs (CPU, no torch, no GPU).
+"""perf/precision_baselines.py on the CPU (no torch, no GPU): the table on fabricated
+inputs, and the torch.compile cap with a stand-in torch package.
 
 The inputs below are made up to exercise the table's arithmetic and verdicts, not results
 of any run. Each expected number is worked out in the comment beside it.
@@ -9,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -152,6 +154,38 @@ class PrecisionTable(unittest.TestCase):
         self.assertTrue(all(t["verdict"] == "not measured" for t in data["targets"]))
         self.assertIn("PyTorch eager and CUDA graph: not measured (no torch_precision.json)",
                       data["notes"])
+
+
+class CompileCap(unittest.TestCase):
+    """`compile` under its total cap, with a stand-in `torch` package whose import never
+    ends (a compile that outlives the cap): the batch in progress is stopped at the cap
+    with its time so far, the next is never started, and the table says both."""
+
+    def test_cap_stops_the_child_and_lists_the_batches(self):
+        with tempfile.TemporaryDirectory() as d:
+            for pkg in ("torch", "torchvision"):
+                os.mkdir(os.path.join(d, pkg))
+                with open(os.path.join(d, pkg, "__init__.py"), "w") as f:
+                    f.write("import time\ntime.sleep(60)\n" if pkg == "torch" else "")
+            env = dict(os.environ, PYTHONPATH=d)
+            out_json = os.path.join(d, "torch_compile.json")
+            start = time.monotonic()
+            run = subprocess.run([sys.executable, SCRIPT, "compile", out_json, "--batches", "1,256",
+                                  "--total-s", "2"], env=env, capture_output=True, text=True,
+                                 timeout=60)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertLess(time.monotonic() - start, 30)  # the 60 s child did not hold it up
+            data = json.load(open(out_json))
+            self.assertEqual(data["results"], [])
+            skipped = {s["batch"]: s for s in data["skipped"]}
+            self.assertIn("still compiling when the 2 s compile cap was spent", skipped[1]["reason"])
+            self.assertGreaterEqual(skipped[1]["compile_s_so_far"], 1.9)
+            self.assertIn("not started", skipped[256]["reason"])
+            self.assertEqual(skipped[256]["compile_s_so_far"], 0.0)
+            table = subprocess.run([sys.executable, SCRIPT, "table", d], capture_output=True,
+                                   text=True, timeout=60)
+            self.assertIn("torch.compile batch 1 skipped: still compiling", table.stdout)
+            self.assertIn("torch.compile batch 256 skipped: not started", table.stdout)
 
 
 if __name__ == "__main__":
