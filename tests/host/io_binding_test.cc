@@ -1,10 +1,14 @@
 // Io bindings on the host backend (graph/io_binding.h, Engine::Bind): the mode names and
 // their errors; a pageable binding computes what Engine::Run computes, bitwise, run after
 // run; pinned and device memory are refused with an error naming the mode, and the refused
-// binding gives its executable back to the pool (a pool of one would otherwise hang).
+// binding gives its executable back to the pool (a pool of one would otherwise hang);
+// threads bind and run at once.
 #include "graph/io_binding.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 
 #include "graph/error.h"
 #include "host/engine.h"
@@ -84,6 +88,36 @@ TEST(IoBindingHost, BindingHoldsItsExecutableUntilDestroyed) {
               (std::vector<int64_t>{2, 10}));
   }
   EXPECT_TRUE(BitwiseEqual(engine.Run(input), want));  // returned on destruction
+}
+
+// Engine::Bind is thread-safe: threads binding and running at once share a pool of two
+// executables per shape (so some wait for one to come back) and all compute alike.
+TEST(IoBindingHost, ThreadsBindAndRunAtOnce) {
+  TinyModel m;
+  EngineOptions options{"host"};
+  options.max_executables_per_shape = 2;
+  Engine engine(m.graph, m.weights, options);
+  const std::vector<Tensor> inputs = concurrency_test::MixedInputs({1, 2}, {12});
+  std::vector<std::vector<Tensor>> want;
+  for (const Tensor& input : inputs) want.push_back(engine.Run(input));
+  std::atomic<int> mismatches{0}, errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const size_t k = static_cast<size_t>(t + i) % inputs.size();
+        try {
+          auto bound = engine.Bind(IoMemory::kPageable, inputs[k]);
+          bound->Run();
+          if (!BitwiseEqual(bound->Outputs(), want[k])) ++mismatches;
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_EQ(errors.load(), 0);
 }
 
 TEST(IoBindingHost, BadInputIsAnError) {
