@@ -51,12 +51,12 @@ BUDGETS='
     4      30    end to end: the Caffe GoogLeNet, then the torchvision one: the check fails
     5      40    memcheck: reported as stopped at its budget, not as a failure
     6      35    bench.json (the fp32 pageable bench with its baseline)
-    6b     40    the batch-64 profile, then the isolated one (their PASS lines say so)
+    6b     40    the isolated profile, then the batch-64 one (its check line says so)
     7b     30    Inception-v3: the PyTorch half, then our bench
     7c     15    the fused pairs JSON, then the table
-    7d     75    precisions not reached, in the order fp32, fp16, tf32, bf16 (a table note)
+    7d     75    the precisions not reached, run in the order fp32, fp16, tf32, bf16 (notes)
     7e     35    PyTorch batches and variants not reached (its JSON keeps what was measured)
-    7f     45    torch.compile batches not reached, in the order 1, 256, 8, 64 (a table note)
+    7f     45    torch.compile batches not reached, run in the order 1, 256, 8, 64 (notes)
     8      10    the summary table and the packing of the logs
 '
 # Exit status: 0 all checks passed; 1 a check failed (or a gpu test or end-to-end check was
