@@ -45,9 +45,9 @@
 #
 #   step budget_s  when cut, what is left out
 BUDGETS='
-    1      15    the GPU and its libraries: nothing can run without them (exit 3 or 5)
+    1      20    the GPU and its libraries: nothing can run without them (exit 3 or 5)
     2      10    carried build, ldd only; building here takes all but 30 s: later steps are cut
-    3     100    the gpu test executables not yet run (each at most 60 s): the check fails
+    3      95    the gpu test executables not yet run (each at most 60 s): the check fails
     4      30    end to end: the Caffe GoogLeNet, then the torchvision one: the check fails
     5      40    memcheck: reported as stopped at its budget, not as a failure
     6      35    bench.json (the fp32 pageable bench with its baseline)
@@ -147,18 +147,18 @@ if ! command -v nvidia-smi >/dev/null 2>&1; then
   say "no NVIDIA GPU here: nvidia-smi is not installed. Run this on the lent GPU machine."
   exit 3
 fi
-if ! timeout 60 nvidia-smi -L >>"$ENV_LOG" 2>&1 || ! grep -q '^GPU ' "$ENV_LOG"; then
+if ! capped "nvidia-smi -L" 10 nvidia-smi -L >>"$ENV_LOG" 2>&1 || ! grep -q '^GPU ' "$ENV_LOG"; then
   say "no usable NVIDIA GPU: nvidia-smi -L said: $(tail -n 2 "$ENV_LOG" | tr '\n' ' ')"
   exit 3
 fi
 CARD=$(grep -m1 '^GPU ' "$ENV_LOG" | sed -e 's/^GPU [0-9]*: //' -e 's/ (UUID.*//')
 say "card: $CARD"
-timeout 30 nvidia-smi --query-gpu=driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv >>"$ENV_LOG" 2>&1
+capped "nvidia-smi --query-gpu" 5 nvidia-smi --query-gpu=driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv >>"$ENV_LOG" 2>&1
 
 PY=$(command -v python3 || true)
 LIBDIRS=""
 if [[ -n $PY ]]; then
-  LIBDIRS=$(timeout 60 "$PY" - <<'EOF' 2>>"$ENV_LOG"
+  LIBDIRS=$(capped "the nvidia.* library folders" 0 "$PY" - <<'EOF' 2>>"$ENV_LOG"
 import glob, os
 dirs = []
 try:
@@ -177,7 +177,7 @@ print(":".join(dirs))
 EOF
   )
   for pkg in cudnn cublas; do
-    where=$(timeout 30 "$PY" -c "import nvidia.$pkg as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])" 2>/dev/null)
+    where=$(capped "python3 nvidia.$pkg" 5 "$PY" -c "import nvidia.$pkg as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])" 2>/dev/null)
     say "python3 nvidia.$pkg: ${where:-not installed}"
   done
 fi
