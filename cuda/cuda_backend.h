@@ -45,7 +45,18 @@ class CudaBackend : public Backend {
   // math; below it cuDNN would quietly compute fp32 or fail); fp16 and bf16 plans are not
   // bound to kernels yet (graph/planner/precision_policy.h describes what they will run).
   std::string CannotRun(Precision precision) const override;
-  // Uploads `weights` unless the last upload had the same content, then builds a context.
+  // Chooses the convs' algorithm policy for the whole plan by timing both plans in context
+  // (cuda/plan_tactics.h), unless options().keep_faster_algorithm_choice is off (then the
+  // configured policy is recorded untimed).
+  void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) override;
+  // Per conv, the algorithm chosen is looked up in (and, after timing, added to) the cache;
+  // when every conv is found, nothing is timed.
+  void SetTimingCache(std::shared_ptr<TimingCache> cache) override;
+  // Device name, SM, driver, CUDA runtime, cuDNN and cuBLAS versions of the current device.
+  DeviceKey Device() const override;
+  // Uploads `weights` unless the last upload had the same content, then builds a context:
+  // with the conv policy the plan's tactics record, or, for a plan without tactics, both
+  // policies timed and the faster kept.
   // plan.precision tf32 selects tensor-op math (ConvMath::kTf32) for the convs and the FC.
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override;
@@ -64,6 +75,7 @@ class CudaBackend : public Backend {
   const ContextOptions options_;
   std::mutex mutex_;  // guards the cached upload
   std::shared_ptr<const DeviceWeights> cached_;
+  std::shared_ptr<TimingCache> timing_cache_;  // guarded by mutex_; may be null
 };
 
 std::unique_ptr<Backend> MakeCudaBackend(ContextOptions options = {});

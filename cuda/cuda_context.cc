@@ -118,6 +118,7 @@ simt::TensorRef CudaContext::Ref(int node) const {
 
 void CudaContext::BindNodes(const ContextOptions& options) {
   nodes_.resize(graph_.nodes.size());
+  conv_algorithms_.assign(graph_.nodes.size(), -1);
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {
     if (!views_.launched[i]) continue;
     const int stream = plan_.node_stream[i];
@@ -132,6 +133,8 @@ void CudaContext::BindNodes(const ContextOptions& options) {
     binding.math = options.math;
     binding.max_workspace_bytes = options.max_conv_workspace_bytes;
     binding.conv_algorithms_by_timing = options.conv_algorithms_by_timing;
+    if (i < options.conv_algorithms.size()) binding.conv_algorithm = options.conv_algorithms[i];
+    binding.bound_conv_algorithm = &conv_algorithms_[i];
     binding.constants = &constants_;
     nodes_[i] = BindNode(binding);
   }
@@ -190,6 +193,12 @@ void CudaContext::EnqueuePlan() {
         break;
     }
   }
+}
+
+std::vector<size_t> CudaContext::node_workspace_bytes() const {
+  std::vector<size_t> out(nodes_.size(), 0);
+  for (size_t i = 0; i < nodes_.size(); ++i) out[i] = nodes_[i].workspace_bytes;
+  return out;
 }
 
 double CudaContext::TimeReplays(int replays) {

@@ -60,6 +60,12 @@ struct ContextOptions {
   // CudaBackend::Compile only: build the context with each of the two choices above, time
   // both plans and keep the faster (tactic selection at the level of the whole plan).
   bool keep_faster_algorithm_choice = true;
+  // Per node (indexed like graph.nodes; may be empty): >= 0 forces that cuDNN algorithm on
+  // the conv (recorded tactics: no choosing, no timing), -1 leaves it to the policy above.
+  std::vector<int> conv_algorithms;
+  // CudaBackend::AssignTactics only: after the plan-level choice, try each conv's other
+  // policy's algorithm swapped into the real plan, keep what is faster in context.
+  bool refine_conv_algorithms_per_node = true;
 };
 
 class CudaContext : public Executable {
@@ -113,6 +119,10 @@ class CudaContext : public Executable {
   // on stream 0. For choosing between contexts; no host copies are timed.
   double TimeReplays(int replays);
 
+  // Per graph node: the cuDNN algorithm bound (-1 if none) and the workspace it needs.
+  const std::vector<int>& conv_algorithms() const { return conv_algorithms_; }
+  std::vector<size_t> node_workspace_bytes() const;
+
  private:
   simt::TensorRef Ref(int node) const;
   void BindNodes(const ContextOptions& options);
@@ -146,6 +156,7 @@ class CudaContext : public Executable {
   DeviceConstants constants_;
   std::vector<StreamResources> resources_;  // per stream
   std::vector<BoundNode> nodes_;            // per graph node; empty if not launched
+  std::vector<int> conv_algorithms_;        // per graph node: cuDNN algorithm bound, or -1
   CapturedGraph captured_;
   std::string graph_fallback_reason_;
   // Profiling: this context's launch-tag id, the NVTX switch for eager launches, and the

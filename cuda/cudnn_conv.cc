@@ -75,6 +75,11 @@ CudnnConv::CudnnConv(cudnnHandle_t handle, const CudnnConvConfig& config) : conf
 
     if (a.has_bias && a.activation == Activation::kNone) {
       algorithm_ = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;  // IDENTITY needs it
+    } else if (c.forced_algorithm >= 0) {
+      if (c.forced_algorithm >= CUDNN_CONVOLUTION_FWD_ALGO_COUNT)
+        Fail("algorithm " + std::to_string(c.forced_algorithm) +
+             " is not a cuDNN forward convolution algorithm");
+      algorithm_ = static_cast<cudnnConvolutionFwdAlgo_t>(c.forced_algorithm);
     } else {
       std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
       int returned = 0;

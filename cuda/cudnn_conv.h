@@ -36,6 +36,10 @@ struct CudnnConvConfig {
   // Choose by timing every algorithm on these descriptors (cudnnFindConvolutionForward-
   // Algorithm: runs them once, on scratch memory it allocates) instead of cuDNN's heuristic.
   bool choose_by_timing = false;
+  // >= 0: use this cudnnConvolutionFwdAlgo_t (a recorded tactic), choosing nothing. Ignored
+  // for a conv with bias and no activation (cuDNN's fused IDENTITY path needs
+  // IMPLICIT_PRECOMP_GEMM).
+  int forced_algorithm = -1;
 };
 
 class CudnnConv {

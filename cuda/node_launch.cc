@@ -92,7 +92,9 @@ BoundNode BindConv2d(const NodeBinding& b) {
   config.math = b.math;
   config.max_workspace_bytes = b.max_workspace_bytes;
   config.choose_by_timing = b.conv_algorithms_by_timing;
+  config.forced_algorithm = b.conv_algorithm;
   auto conv = std::make_shared<CudnnConv>(b.cudnn, config);
+  if (b.bound_conv_algorithm) *b.bound_conv_algorithm = static_cast<int>(conv->algorithm());
   const float* in = b.inputs[0].data;
   const float* weight = Param(b, "weight");
   const float* bias = config.attrs.has_bias ? Param(b, "bias") : nullptr;

@@ -68,6 +68,8 @@ struct NodeBinding {
   ConvMath math = ConvMath::kFp32;
   size_t max_workspace_bytes = size_t{64} << 20;
   bool conv_algorithms_by_timing = false;  // cuDNN: time every algorithm, else its heuristic
+  int conv_algorithm = -1;                 // cuDNN: >= 0 forces this algorithm (a tactic)
+  int* bound_conv_algorithm = nullptr;     // if set, receives the cuDNN algorithm bound
   DeviceConstants* constants = nullptr;
 };
 

@@ -11,7 +11,9 @@
 #include "graph/element_type.h"
 #include "graph/graph.h"
 #include "graph/io_binding.h"
+#include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
+#include "graph/planner/timing_cache.h"
 #include "graph/tensor.h"
 
 namespace incept {
@@ -81,6 +83,25 @@ class Backend {
   // Whether the graph passes should fuse each 1x1 reduce conv into its KxK conv for this
   // backend by default (until tactic selection decides per layer and batch by timing).
   virtual bool PrefersReduceFusion() const { return true; }
+  // Fills plan.tactics (graph/planner/tactic.h), one per node, for a scheduled and
+  // memory-planned plan, choosing by timing where the backend has choices (`weights` as for
+  // Compile). Compile then builds what the tactics say, without timing again. The default
+  // leaves them empty (no tactic recorded). Thread-safe.
+  virtual void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) {
+    (void)graph;
+    (void)weights;
+    (void)plan;
+  }
+  // Timings to reuse and extend (graph/planner/timing_cache.h), shared with the caller, who
+  // saves it. A backend with nothing to time ignores it. Call before AssignTactics.
+  virtual void SetTimingCache(std::shared_ptr<TimingCache> cache) { (void)cache; }
+  // What an engine file or a timing cache built here must match (device, driver and
+  // library versions); the host backend's has only its name.
+  virtual DeviceKey Device() const {
+    DeviceKey key;
+    key.backend = name();
+    return key;
+  }
   // Why this backend cannot run `precision` here (e.g. "bf16 needs compute capability 8.0,
   // the device has 7.5"), or "" if it can.
   virtual std::string CannotRun(Precision precision) const {

@@ -37,6 +37,17 @@ void PruneWeights(const Graph& graph, WeightMap& weights) {
 
 }  // namespace
 
+// One input shape's share of the engine: its plan, built once, and its executable pool.
+// Invariant: executables == idle.size() + the number borrowed or being built
+// <= max_executables_per_shape.
+struct Engine::ShapeSlot {
+  std::mutex mutex;
+  std::condition_variable returned;          // an executable came back or a build failed
+  std::unique_ptr<const Prepared> prepared;  // set once under mutex, then never changed
+  std::vector<std::unique_ptr<Executable>> idle;
+  int executables = 0;
+};
+
 Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
     : graph_(std::move(graph)), weights_(std::move(weights)), options_(std::move(options)) {
   RegisterHostBackend();
@@ -45,6 +56,52 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
   unused_weights_ = UnusedWeights(graph_, weights_);
+  ChooseBackend();
+
+  if (options_.optimize) {
+    OptimizeOptions passes;
+    passes.merge_horizontal = options_.merge_horizontal;
+    passes.fuse_reduce = options_.fuse_reduce.value_or(backend_->PrefersReduceFusion());
+    report_ = OptimizeGraph(graph_, weights_, passes);
+  } else {
+    // As loaded, but without the aux heads: they are not part of the inference graph (and
+    // their fixed FC sizes would refuse other input sizes).
+    graph_.aux_outputs.clear();
+    std::vector<bool> live = ReachableFrom(graph_, graph_.outputs);
+    std::vector<Node> kept;
+    for (size_t i = 0; i < graph_.nodes.size(); ++i)
+      if (live[i]) kept.push_back(std::move(graph_.nodes[i]));
+    graph_.nodes = std::move(kept);
+  }
+  PruneWeights(graph_, weights_);
+}
+
+Engine::Engine(Planned planned, const std::string& backend, EngineOptions options)
+    : graph_(std::move(planned.graph)),
+      weights_(std::move(planned.weights)),
+      options_(std::move(options)) {
+  RegisterHostBackend();
+  if (options_.backend != "auto" && options_.backend != backend)
+    throw Error("the plans were made for backend \"" + backend + "\", not \"" +
+                options_.backend + "\"");
+  options_.backend = backend;
+  if (options_.streams < 1) throw Error("streams must be >= 1");
+  if (options_.max_executables_per_shape < 1) throw Error("max_executables_per_shape must be >= 1");
+  InferShapes(graph_);
+  CheckWeights(graph_, weights_);
+  ChooseBackend();
+  for (Prepared& prepared : planned.prepared) {
+    const std::vector<int> inputs = prepared.graph.InputIndices();
+    if (inputs.size() != 1) throw Error("a planned graph must have exactly one input");
+    const Shape& s = prepared.graph.nodes[inputs[0]].shape;
+    std::unique_ptr<ShapeSlot>& slot = slots_[std::make_tuple(s.n, s.c, s.h, s.w)];
+    if (slot) throw Error("two plans for input shape " + s.str());
+    slot = std::make_unique<ShapeSlot>();
+    slot->prepared = std::make_unique<const Prepared>(std::move(prepared));
+  }
+}
+
+void Engine::ChooseBackend() {
   std::string wanted = options_.backend;
   if (wanted == "auto") {
     std::vector<std::string> names = BackendNames();
@@ -66,35 +123,7 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (std::string why = backend_->CannotRun(options_.precision); !why.empty())
     throw Error("backend \"" + wanted + "\" cannot run precision " +
                 PrecisionName(options_.precision) + ": " + why);
-
-  if (options_.optimize) {
-    OptimizeOptions passes;
-    passes.merge_horizontal = options_.merge_horizontal;
-    passes.fuse_reduce = options_.fuse_reduce.value_or(backend_->PrefersReduceFusion());
-    report_ = OptimizeGraph(graph_, weights_, passes);
-  } else {
-    // As loaded, but without the aux heads: they are not part of the inference graph (and
-    // their fixed FC sizes would refuse other input sizes).
-    graph_.aux_outputs.clear();
-    std::vector<bool> live = ReachableFrom(graph_, graph_.outputs);
-    std::vector<Node> kept;
-    for (size_t i = 0; i < graph_.nodes.size(); ++i)
-      if (live[i]) kept.push_back(std::move(graph_.nodes[i]));
-    graph_.nodes = std::move(kept);
-  }
-  PruneWeights(graph_, weights_);
 }
-
-// One input shape's share of the engine: its plan, built once, and its executable pool.
-// Invariant: executables == idle.size() + the number borrowed or being built
-// <= max_executables_per_shape.
-struct Engine::ShapeSlot {
-  std::mutex mutex;
-  std::condition_variable returned;          // an executable came back or a build failed
-  std::unique_ptr<const Prepared> prepared;  // set once under mutex, then never changed
-  std::vector<std::unique_ptr<Executable>> idle;
-  int executables = 0;
-};
 
 Engine::~Engine() = default;
 
@@ -120,6 +149,7 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
     prepared->plan = MakePlan(prepared->graph, options_.streams, options_.precision);
+    backend_->AssignTactics(prepared->graph, weights_, prepared->plan);
     slot->prepared = std::move(prepared);
   }
   return *slot;

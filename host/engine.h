@@ -76,6 +76,30 @@ class Engine {
   // `graph` as loaded (shapes inferred); `weights` must hold every parameter it names
   // (checked here, with an error naming the node, tensor and shapes).
   Engine(Graph graph, WeightMap weights, EngineOptions options);
+
+  // A planned model: the optimised graph, its (pruned) weights and plans for some input
+  // shapes, each with its graph's shapes inferred and its tactics chosen: what an engine
+  // file holds (host/engine_file/engine_file.h).
+  struct Prepared;
+  struct Planned;
+  // From a planned model: no graph passes run, and the given shapes are neither planned
+  // nor tactic-selected again (other shapes are planned on first use as usual).
+  // options.backend must be the one the plans were made for, or "auto"; optimize,
+  // merge_horizontal and fuse_reduce are ignored (the graph is already optimised).
+  Engine(Planned planned, const std::string& backend, EngineOptions options);
+
+  // Engine files (host/engine_file/engine_file.h). Save plans every shape in `shapes`
+  // (building and timing as Prepare does) and writes the optimised graph, those plans
+  // with their tactics and the weights. Load refuses a file built for another backend,
+  // device, driver or library version with an Error naming the difference. Thread-safe.
+  void Save(const std::string& path, const std::vector<Shape>& shapes);
+  static std::unique_ptr<Engine> Load(const std::string& path, EngineOptions options = {});
+
+  // Measured tactic timings to reuse and extend (graph/planner/timing_cache.h) when plans
+  // are made from now on; the caller saves the cache (TimingCache::Save). Thread-safe.
+  void UseTimingCache(std::shared_ptr<TimingCache> cache) {
+    backend_->SetTimingCache(std::move(cache));
+  }
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -99,6 +123,11 @@ class Engine {
     Graph graph;
     Plan plan;
   };
+  struct Planned {
+    Graph graph;  // optimised, shapes inferred for its default input
+    WeightMap weights;
+    std::vector<Prepared> prepared;
+  };
   // The plan for `input_shape`, built on first use, and at least one executable for it in
   // the pool (so an input the backend cannot run fails here). The reference stays valid
   // for the engine's life. Thread-safe.
@@ -113,6 +142,9 @@ class Engine {
   const std::vector<std::string>& unused_weights() const { return unused_weights_; }
   const Graph& optimized_graph() const { return graph_; }
   const EngineOptions& options() const { return options_; }
+  const WeightMap& weights() const { return weights_; }
+  // The backend's device and library versions (Backend::Device).
+  DeviceKey device() const { return backend_->Device(); }
 
  private:
   friend class EngineContext;
@@ -124,6 +156,8 @@ class Engine {
   ShapeSlot& PreparedSlot(const Tensor& input);
   ShapeSlot& PreparedSlot(const Shape& shape);
   std::unique_ptr<Executable> Compile(const Prepared& prepared);
+  // Creates backend_ from options_.backend ("auto": cuda if usable, else host).
+  void ChooseBackend();
   // Pool: an idle executable, a new one (within the bound) or the next one returned.
   std::unique_ptr<Executable> Borrow(ShapeSlot& slot);
   void Return(ShapeSlot& slot, std::unique_ptr<Executable> executable);

@@ -209,6 +209,10 @@ class HostBackend : public Backend {
  public:
   std::string name() const override { return "host"; }
   std::string Unavailable() const override { return ""; }
+  // One kernel per op: every launched node gets the host reference kernel.
+  void AssignTactics(const Graph& graph, const WeightMap&, Plan& plan) override {
+    AssignUniformTactics(graph, plan, TacticKind::kHostKernel, "host");
+  }
   std::unique_ptr<Executable> Compile(const Graph& graph, const WeightMap& weights,
                                       const Plan& plan) override {
     return std::make_unique<HostExecutable>(graph, weights, plan);

@@ -22,6 +22,8 @@
 #   6b. incept profile --backend cuda at batch 1 and 64 (CUPTI-traced replay, table, JSON,
 #      Chrome trace, --baseline at batch 1; isolated mode at batch 1): the critical path's
 #      sum of node times against bench's replay p50, PASS within 10%
+#   6c. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
+#      builds at batch 8, the conv tactic's in-context candidates
 #   7b. Inception-v3: incept bench and PyTorch's eager fp32 and fp16 CUDA graph, batch 1 and 64
 #   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
 #       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
@@ -49,14 +51,15 @@ BUDGETS='
     2      10    carried build, ldd only; building here takes all but 30 s: later steps are cut
     3      95    the gpu test executables not yet run (each at most 60 s): the check fails
     4      30    end to end: the Caffe GoogLeNet, then the torchvision one: the check fails
-    5      40    memcheck: reported as stopped at its budget, not as a failure
+    5      35    memcheck: reported as stopped at its budget, not as a failure
     6      35    bench.json (the fp32 pageable bench with its baseline)
-    6b     40    the isolated profile, then the batch-64 one (its check line says so)
-    7b     30    Inception-v3: the PyTorch half, then our bench
+    6b     35    the isolated profile, then the batch-64 one (its check line says so)
+    6c     60    the repeated batch-8 builds (the p50 spread), then the cold builds at 64, 8
+    7b     25    Inception-v3: the PyTorch half, then our bench
     7c     15    the fused pairs JSON, then the table
     7d     75    the precisions not reached, run in the order fp32, fp16, tf32, bf16 (notes)
-    7e     35    PyTorch batches and variants not reached (its JSON keeps what was measured)
-    7f     45    torch.compile batches not reached, run in the order 1, 256, 8, 64 (notes)
+    7e     30    PyTorch batches and variants not reached (its JSON keeps what was measured)
+    7f      5    torch.compile batches not reached, run in the order 1, 256, 8, 64 (notes)
     8      10    the summary table and the packing of the logs
 '
 # Exit status: 0 all checks passed; 1 a check failed (or a gpu test or end-to-end check was
@@ -405,6 +408,54 @@ EOF_PROFILE
   [[ $? == 0 ]] || STATUS=1
   cat "$OUT/profile_check.txt" >>"$CHECKS"
 fi
+# ---- 6c. engine files and tactics (host/engine_file/, cuda/plan_tactics.h) ------------------
+# Cold build time per batch (plan + conv policy timed in context), engine file load time
+# (read + checked + engine; and the first run, which builds the CUDA context), the
+# chosen plan's p50 over three independent builds at batch 8 and its spread, and the
+# tactic candidates (both conv policies timed in the real plan) of one conv per batch.
+step 6c
+say "engine files: incept build --backend cuda, load, p50 spread over three builds"
+echo "===== engine files" >>"$CHECKS"
+ENGINE_DIR=$WORK/engines
+mkdir -p "$ENGINE_DIR"
+: >"$OUT/engine_files.txt"
+for b in 1 8 64; do
+  start=$(date +%s.%N)
+  capped "incept build --batch $b" 0 "$INCEPT" build model_zoo/googlenet_torchvision.json \
+    --backend cuda --batch "$b" -o "$ENGINE_DIR/g$b.incept" >>"$CHECKS" 2>&1
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
+  echo "cold_build_s batch $b $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')" \
+    >>"$OUT/engine_files.txt"
+  capped "incept run g$b.incept" 0 "$INCEPT" run "$ENGINE_DIR/g$b.incept" --batch "$b" --top 1 2>&1 |
+    grep -E 'loaded in|first run' | sed "s/^/load batch $b: /" >>"$OUT/engine_files.txt"
+  capped "incept plan g$b.incept" 0 "$INCEPT" plan "$ENGINE_DIR/g$b.incept" --batch "$b" --tactics 2>/dev/null |
+    grep -m1 'cudnn/' | sed "s/^/tactic batch $b: /" >>"$OUT/engine_files.txt"
+done
+for i in 1 2 3; do
+  capped "incept build, repeat $i" 0 "$INCEPT" build model_zoo/googlenet_torchvision.json \
+    --backend cuda --batch 8 -o "$ENGINE_DIR/r$i.incept" >>"$CHECKS" 2>&1
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
+  capped "incept bench r$i.incept" 0 "$INCEPT" bench "$ENGINE_DIR/r$i.incept" --batch 8 --json \
+    --warmup 5 --iterations 50 2>>"$CHECKS" >"$ENGINE_DIR/r$i.json"
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
+done
+${PY:-python3} - "$ENGINE_DIR" >>"$OUT/engine_files.txt" <<'EOF2'
+import json, sys
+p50 = []
+for i in (1, 2, 3):
+    try:
+        p50.append(json.load(open(f"{sys.argv[1]}/r{i}.json"))["results"][0]["latency_ms"]["p50"])
+    except Exception as e:
+        print(f"build {i}: no result ({e})")
+if p50:
+    m = sorted(p50)[len(p50) // 2]
+    print("p50_over_builds_ms " + " ".join(f"{x:.3f}" for x in p50) +
+          f" spread {(max(p50) - min(p50)) / m * 100:.1f}% (target <= 3%)")
+EOF2
+cat "$OUT/engine_files.txt" >>"$CHECKS"
 
 # ---- 7b. Inception-v3: incept bench and PyTorch at batch 1 and 64 (perf/inception_v3_vs_pytorch.py)
 step 7b
@@ -527,6 +578,8 @@ EOF
 cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
 [[ -s $OUT/fused_pairs.txt ]] && { echo; echo "fused reduce conv vs cuDNN pair (fp16):"; tail -n 6 "$OUT/fused_pairs.txt"; } | tee -a "$OUT/summary.md"
 [[ -s $OUT/precision.md ]] && tee -a "$OUT/summary.md" <"$OUT/precision.md"
+{ echo; echo "engine files (GoogLeNet, cuda):"; sed 's/^/    /' "$OUT/engine_files.txt"; } 2>/dev/null |
+  tee -a "$OUT/summary.md"
 # Time: each step's seconds against its budget, and what the budget cut.
 {
   echo

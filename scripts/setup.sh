@@ -7,7 +7,7 @@
 # The CUDA toolkit and cuDNN are optional: where nvcc is found the CUDA backend is built.
 set -euo pipefail
 
-packages=(build-essential cmake nlohmann-json3-dev libgtest-dev libcli11-dev libstb-dev)
+packages=(build-essential cmake nlohmann-json3-dev libgtest-dev libcli11-dev libstb-dev zlib1g-dev)
 packages+=(libprotobuf-dev libonnx-dev)  # ONNX import (graph/onnx)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-numpy python3-pil python3-torch python3-torchvision)

@@ -28,6 +28,7 @@
 
 #include "graph/element_type.h"
 #include "graph/graph.h"
+#include "graph/planner/tactic.h"
 
 namespace incept {
 
@@ -98,6 +99,9 @@ struct Plan {
   int64_t arena_bytes = 0;                     // max end of any buffer or workspace
   int64_t lower_bound_bytes = 0;               // see memory_plan.h
   int64_t naive_bytes = 0;                     // sum of all buffers and workspaces, no reuse
+  // Tactics (tactic.h): per node, filled by the backend (Backend::AssignTactics); empty
+  // until then.
+  std::vector<Tactic> tactics;
 };
 
 // ---- Printing ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "graph/error.h"
 #include "host/cli/bench_io.h"
 #include "host/cli/bench_throughput.h"
 #include "host/cli/cli_app.h"
@@ -74,11 +75,12 @@ int RunBench(const Args& args) {
       "Measure throughput and latency per batch size. images/s is batch / p50 latency; the "
       "speed-up over --baseline is baseline p50 / ours p50 (the definition of perf/results).",
       "bench");
-  std::string model, weights, backend = "auto";
+  std::string model, weights, backend = "auto", timing_cache;
   std::vector<int> batches = {1, 8};
   int iterations = 10, warmup = 2, streams = 4;
   bool json_out = false, no_optimize = false, baseline = false, no_fuse_reduce = false;
-  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
+  bool rebuild_if_stale = false;
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
@@ -94,6 +96,9 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
+  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   bool throughput = false;  // bench_throughput.h
   int contexts = 2;
   double seconds = 5;
@@ -112,18 +117,22 @@ int RunBench(const Args& args) {
   CheckIoModes(io, backend);
 
   LoadedModel m = LoadModel(model, weights);
+  if (m.engine_file && (baseline || no_optimize || throughput))
+    throw Error("--baseline, --no-optimize and --throughput need a model JSON or ONNX file, not an engine file");
   std::vector<std::pair<std::string, EngineOptions>> variants;
   EngineOptions ours;
   ours.backend = backend;
   ours.optimize = !no_optimize;
   ours.streams = streams;
   if (no_fuse_reduce) ours.fuse_reduce = false;
+  std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
   ours.precision = ParsePrecision(precision);
   variants.push_back({no_optimize ? "unoptimized" : "optimized", ours});
   EngineOptions unfused_single_stream;
   unfused_single_stream.backend = backend;
   unfused_single_stream.optimize = false;
   unfused_single_stream.streams = 1;
+  unfused_single_stream.precision = ours.precision;  // like with like
   if (baseline) variants.push_back({"baseline", unfused_single_stream});
   if (throughput)
     return RunThroughputBench(model, m.graph, m.weights, ours, batches, contexts, seconds,
@@ -131,7 +140,9 @@ int RunBench(const Args& args) {
 
   std::vector<Measurement> results;
   for (const auto& [name, options] : variants) {
-    Engine engine(m.graph, m.weights, options);
+    std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+    Engine& engine = *owned;
+    if (cache) engine.UseTimingCache(cache);
     PrintEngineNotes(engine);
     CheckIoModes(io, engine.backend_name(), engine.fallback_reason());
     for (int batch : batches)
@@ -139,6 +150,7 @@ int RunBench(const Args& args) {
         results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name, mode));
   }
 
+  SaveTimingCache(timing_cache, cache);
   auto speedup = [&](const Measurement& r) {
     for (const Measurement& b : results)
       if (b.variant == "baseline" && b.batch == r.batch && b.io == r.io && r.variant != "baseline")

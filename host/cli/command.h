@@ -21,6 +21,7 @@ int RunRun(const Args& args);
 int RunPlan(const Args& args);
 int RunBench(const Args& args);
 int RunProfile(const Args& args);
+int RunBuild(const Args& args);
 int RunConvert(const Args& args);
 
 const std::vector<Command>& Commands();

@@ -13,6 +13,7 @@ const std::vector<Command>& Commands() {
       {"plan", "fusions, stream schedule and memory plan of a model", RunPlan},
       {"bench", "throughput and latency per batch size", RunBench},
       {"profile", "per-node times and a Chrome trace of the streams", RunProfile},
+      {"build", "write an engine file: plans and tactics per batch, weights", RunBuild},
       {"convert", "an ONNX model as a model JSON and safetensors weights", RunConvert},
   };
   return commands;

@@ -1,5 +1,6 @@
 #include "host/cli/model_loading.h"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <new>
@@ -7,8 +8,10 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
+#include "graph/planner/timing_cache.h"
 #include "graph/onnx/onnx_import.h"
 #include "host/engine.h"
+#include "host/engine_file/engine_file.h"
 #include "host/io/image.h"
 #include "host/io/non_finite.h"
 #include "host/io/npy.h"
@@ -41,6 +44,18 @@ void WarnAboutNonFiniteWeights(const std::string& path, const WeightMap& weights
 LoadedModel LoadModel(const std::string& model_path, const std::string& weights_path,
                       uint64_t seed) {
   LoadedModel m;
+  m.path = model_path;
+  if (IsEngineFilePath(model_path)) {
+    if (!weights_path.empty())
+      throw Error(model_path + ": an engine file holds its weights; drop --weights");
+    const auto start = std::chrono::steady_clock::now();
+    auto contents = std::make_shared<EngineFileContents>(ReadEngineFile(model_path));
+    m.read_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    m.graph = contents->graph;
+    m.engine_file = std::move(contents);
+    return m;
+  }
   if (IsOnnxPath(model_path)) {
     // An ONNX file brings its weights (its initializers); --weights replaces tensors by name.
     OnnxModel onnx = LoadOnnx(model_path);
@@ -64,6 +79,38 @@ LoadedModel LoadModel(const std::string& model_path, const std::string& weights_
     WarnAboutNonFiniteWeights(weights_path, m.weights);
   }
   return m;
+}
+
+std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path) {
+  if (path.empty()) return nullptr;
+  auto cache = std::make_shared<TimingCache>(TimingCache::Load(path));
+  std::fprintf(stderr, "note: timing cache %s: %zu entries\n", path.c_str(), cache->size());
+  return cache;
+}
+
+void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache) {
+  if (path.empty() || !cache) return;
+  cache->Save(path);
+  std::fprintf(stderr, "note: timing cache %s saved (%zu entries)\n", path.c_str(),
+               cache->size());
+}
+
+std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,
+                                   bool rebuild_if_stale) {
+  if (!model.engine_file) return std::make_unique<Engine>(model.graph, model.weights, options);
+  std::string notice;
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<Engine> engine =
+      EngineFromContents(*model.engine_file, model.path, options, rebuild_if_stale, &notice);
+  if (!notice.empty()) std::fprintf(stderr, "note: %s\n", notice.c_str());
+  const double engine_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr,
+               "note: engine file %s: %zu plans on the %s backend, loaded in %.1f ms (read and "
+               "checked %.1f ms, engine %.1f ms; executables are built on first run)\n",
+               model.path.c_str(), model.engine_file->prepared.size(),
+               engine->backend_name().c_str(), model.read_ms + engine_ms, model.read_ms, engine_ms);
+  return engine;
 }
 
 Tensor LoadInput(const Graph& graph, const std::string& npy_path,

@@ -2,6 +2,7 @@
 // said plainly on stderr) and reading the input batch.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,9 @@
 
 namespace incept {
 class Engine;
+struct EngineFileContents;
+struct EngineOptions;
+class TimingCache;
 }
 
 namespace incept::cli {
@@ -18,7 +22,22 @@ struct LoadedModel {
   Graph graph;
   WeightMap weights;
   bool random_weights = false;
+  // Set when MODEL is an engine file (.incept): its contents; `graph` is its optimised
+  // graph and `weights` empty.
+  std::shared_ptr<const EngineFileContents> engine_file;
+  std::string path;
+  double read_ms = 0;  // reading and checking the engine file
 };
+
+// --timing-cache F: the cache in F (empty if F does not exist yet; an Error if it is
+// corrupted), or null for an empty path. SaveTimingCache merges it back into F and says so.
+std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path);
+void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache);
+
+// The engine of a loaded model: from an engine file, its plans (refused if stale, unless
+// `rebuild_if_stale`); else built from the graph and weights with `options`.
+std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,
+                                   bool rebuild_if_stale = false);
 
 // The graph of MODEL: a model JSON, or an ONNX file (.onnx) whose weights are dropped.
 Graph LoadModelGraph(const std::string& model_path);

@@ -1,5 +1,6 @@
 // incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
-//                   [--no-optimize] [--merge-1x1] [--precision fp32|tf32|fp16|bf16]
+//                   [--no-optimize] [--merge-1x1] [--tactics] [--precision fp32|tf32|fp16|bf16]
+// MODEL may be an engine file (.incept): its stored plan for the batch is shown.
 // The fusions made, the streams and their steps, and the memory plan.
 #include <cstdio>
 #include <fstream>
@@ -16,6 +17,8 @@
 #include "host/cli/model_loading.h"
 #include "host/cli/precision_option.h"
 #include "host/engine.h"
+#include "host/engine_file/engine_file.h"
+#include "host/host_backend.h"
 #include "host/random_weights.h"
 
 namespace incept::cli {
@@ -35,13 +38,15 @@ int RunPlan(const Args& args) {
   std::string model, dot, svg;
   int batch = 1, streams = 4;
   bool json_out = false, no_optimize = false, steps = false, merge_1x1 = false;
-  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
+  bool show_tactics = false;
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--batch", batch, "batch size")->check(CLI::Range(1, 1 << 20));
   app.add_option("--streams", streams, "most concurrent streams (1 = sequential)")
       ->check(CLI::Range(1, 64));
   app.add_flag("--json", json_out, "print JSON (fusions, streams, memory)");
   app.add_option("--dot", dot, "write the scheduled graph as Graphviz DOT");
   app.add_option("--svg", svg, "write the memory plan as SVG (arena offset against step)");
+  app.add_flag("--tactics", show_tactics, "print every launched node's tactic and candidates");
   app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
   app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
@@ -49,23 +54,43 @@ int RunPlan(const Args& args) {
   AddPrecisionOption(app, precision_name);
   if (int code = Parse(app, args); code >= 0) return code;
 
-  Graph graph = LoadModelGraph(model);
-  Shape input = graph.nodes.at(graph.InputIndices().at(0)).shape;
-  input.n = batch;
-  InferShapes(graph, input);
-  // Folding needs weights to rewrite; their values do not change the plan.
-  WeightMap weights = RandomWeights(graph);
+  Graph graph;
+  Shape input;
   PassReport report;
-  if (!no_optimize) {
-    OptimizeOptions passes;
-    passes.merge_horizontal = merge_1x1;
-    report = OptimizeGraph(graph, weights, passes);
+  Plan plan;
+  const bool engine_file = IsEngineFilePath(model);
+  if (engine_file) {
+    // The file's plan for this batch, tactics and all (its fusions are not recorded).
+    EngineFileContents contents = ReadEngineFile(model);
+    std::string planned;
+    for (Engine::Prepared& p : contents.prepared) {
+      const Shape s = p.graph.nodes.at(p.graph.InputIndices().at(0)).shape;
+      planned += (planned.empty() ? "" : ", ") + std::to_string(s.n);
+      if (s.n != batch || !graph.nodes.empty()) continue;
+      input = s;
+      graph = std::move(p.graph);
+      plan = std::move(p.plan);
+    }
+    if (graph.nodes.empty())
+      throw Error(model + ": no plan for batch " + std::to_string(batch) + " (planned: " +
+                  planned + ")");
   } else {
-    graph.aux_outputs.clear();
+    graph = LoadModelGraph(model);
+    input = graph.nodes.at(graph.InputIndices().at(0)).shape;
+    input.n = batch;
+    InferShapes(graph, input);
+    // Folding needs weights to rewrite; their values do not change the plan.
+    WeightMap weights = RandomWeights(graph);
+    if (!no_optimize) {
+      OptimizeOptions passes;
+      passes.merge_horizontal = merge_1x1;
+      report = OptimizeGraph(graph, weights, passes);
+    } else {
+      graph.aux_outputs.clear();
+    }
+    plan = MakePlan(graph, streams, ParsePrecision(precision_name));
+    MakeHostBackend()->AssignTactics(graph, weights, plan);  // tactics of the host backend
   }
-  Plan plan = MakePlan(graph, streams);
-  const Precision precision = ParsePrecision(precision_name);
-  if (precision != Precision::kFp32) PlanMemoryForPrecision(graph, plan, precision);
   if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
   if (!svg.empty()) WriteText(svg, MemoryPlanToSvg(graph, plan));
 
@@ -89,7 +114,7 @@ int RunPlan(const Args& args) {
     j["memory"] = {{"arena_bytes", plan.arena_bytes},
                    {"lower_bound_bytes", plan.lower_bound_bytes},
                    {"naive_bytes", plan.naive_bytes}};
-    j["precision"] = PrecisionName(precision);
+    j["precision"] = PrecisionName(plan.precision);
     nlohmann::json values = nlohmann::json::array();
     for (size_t i = 0; i < plan.values.size(); ++i) {
       const ValuePlacement& v = plan.values[i];
@@ -117,12 +142,31 @@ int RunPlan(const Args& args) {
       lanes.push_back(lane);
     }
     j["steps"] = lanes;
+    nlohmann::json tactics = nlohmann::json::object();
+    for (size_t i = 0; i < plan.tactics.size(); ++i) {
+      const Tactic& t = plan.tactics[i];
+      if (t.kind == TacticKind::kNone) continue;
+      nlohmann::json candidates = nlohmann::json::array();
+      for (const TacticCandidate& c : t.candidates)
+        candidates.push_back({{"name", c.name},
+                              {"median_us", c.median_us},
+                              {"spread", c.spread},
+                              {"samples", c.samples}});
+      tactics[graph.nodes[i].name] = {{"kind", TacticKindName(t.kind)},
+                                      {"name", t.name},
+                                      {"algorithm", t.algorithm},
+                                      {"math", MathTypeName(t.math)},
+                                      {"workspace_bytes", t.workspace_bytes},
+                                      {"candidates", candidates}};
+    }
+    j["tactics"] = tactics;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
 
-  std::printf("%s, input %s, precision %s\n\n", graph.name.c_str(), input.str().c_str(),
-              PrecisionName(precision));
+  std::printf("%s, input %s, precision %s%s\n\n", graph.name.c_str(), input.str().c_str(),
+              PrecisionName(plan.precision),
+              engine_file ? " (engine file: fusions already applied)" : "");
   std::printf(
       "fusions   %d BatchNorms folded, %d conv+ReLU, %d reduce convs fused, %d concats "
       "elided, %d dead nodes removed\n",
@@ -138,6 +182,7 @@ int RunPlan(const Args& args) {
       double(plan.arena_bytes) / plan.lower_bound_bytes, MiB(plan.naive_bytes),
       double(plan.arena_bytes) / plan.naive_bytes);
   if (steps) std::printf("\n%s", PlanToString(graph, plan).c_str());
+  if (show_tactics) std::printf("\ntactics\n%s", TacticsToString(graph, plan).c_str());
   if (!dot.empty()) std::printf("wrote %s\n", dot.c_str());
   if (!svg.empty()) std::printf("wrote %s\n", svg.c_str());
   return 0;

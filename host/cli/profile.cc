@@ -89,9 +89,9 @@ int RunProfile(const Args& args) {
       "profile");
   std::string model, weights, trace, json_file, backend = "host", precision = "fp32";
   int batch = 1, streams = 4, iterations = 5, top = 20;
-  bool json_out = false, isolated = false, baseline = false, no_nvtx = false, no_ceilings = false,
+  bool json_out = false, rebuild_if_stale = false, isolated = false, baseline = false, no_nvtx = false, no_ceilings = false,
        kernels = false;
-  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--backend", backend, "host, cuda or auto")
       ->check(CLI::IsMember({"host", "cuda", "auto"}));
@@ -113,6 +113,8 @@ int RunProfile(const Args& args) {
   app.add_flag("--no-ceilings", no_ceilings,
                "skip measuring the device's peak FLOP/s and bytes/s (no roofline classes)");
   AddPrecisionOption(app, precision);
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   if (int code = Parse(app, args); code >= 0) return code;
 
   LoadedModel m = LoadModel(model, weights);
@@ -124,7 +126,8 @@ int RunProfile(const Args& args) {
   const TimingMode mode = isolated ? TimingMode::kIsolated : TimingMode::kConcurrent;
   const char* mode_name = isolated ? "isolated" : "concurrent";
 
-  Engine engine(m.graph, m.weights, options);
+  std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+  Engine& engine = *owned;
   PrintEngineNotes(engine);
   DeviceCeilings ceilings;
   if (!no_ceilings) ceilings = CreateBackend(engine.backend_name())->MeasureCeilings();

@@ -31,11 +31,11 @@ std::vector<double> Probabilities(const float* logits, int64_t count, bool alrea
 
 int RunRun(const Args& args) {
   CLI::App app("Run a model on a batch and print the top-K classes of each image.", "run");
-  std::string model, weights, npy, output, backend = "auto";
+  std::string model, weights, npy, output, backend = "auto", timing_cache;
   std::vector<std::string> images;
   int top = 5, streams = 4, batch = 1;
-  bool no_optimize = false, poison = false, merge_1x1 = false;
-  app.add_option("MODEL", model, "model JSON or ONNX (.onnx) file")->required();
+  bool no_optimize = false, poison = false, merge_1x1 = false, rebuild_if_stale = false;
+  app.add_option("MODEL", model, "model JSON, ONNX (.onnx) or engine file (.incept)")->required();
   app.add_option("--weights", weights, "safetensors weights (default: seeded random weights)");
   app.add_option("--input", npy, "input batch, a float32 .npy of shape (N, C, H, W)");
   app.add_option("--image", images, "image files (JPEG, PNG, ...): ImageNet preprocessing");
@@ -49,6 +49,9 @@ int RunRun(const Args& args) {
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
+  app.add_flag("--rebuild-if-stale", rebuild_if_stale,
+               "an engine file built for another device or version: rebuild and rewrite it");
   std::string precision = "fp32";
   AddPrecisionOption(app, precision);
   if (int code = Parse(app, args); code >= 0) return code;
@@ -61,7 +64,10 @@ int RunRun(const Args& args) {
   options.streams = streams;
   options.merge_horizontal = merge_1x1;
   options.precision = ParsePrecision(precision);
-  Engine engine(std::move(m.graph), std::move(m.weights), options);
+  std::shared_ptr<TimingCache> cache = OpenTimingCache(timing_cache);
+  std::unique_ptr<Engine> owned = MakeEngine(m, options, rebuild_if_stale);
+  Engine& engine = *owned;
+  if (cache) engine.UseTimingCache(cache);
   PrintEngineNotes(engine);
   auto start = std::chrono::steady_clock::now();
   std::vector<Tensor> outputs = engine.Run(input, RunOptions{poison});
@@ -69,6 +75,7 @@ int RunRun(const Args& args) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const Tensor& out = outputs.at(0);
   if (!output.empty()) SaveNpy(output, out);
+  SaveTimingCache(timing_cache, cache);
 
   std::vector<std::string> names = LoadClassNames(model);
   const Graph& g = engine.optimized_graph();
