@@ -102,6 +102,16 @@ class CudaContext : public Executable {
   void EnqueueDevice(const float* device_input, float* device_output, void* stream) override {
     Enqueue(device_input, device_output, static_cast<cudaStream_t>(stream));
   }
+  // As Enqueue, from and to host memory (cuda/cuda_context_io.cc): the input is copied
+  // from `host_input` into the arena and the outputs from the arena into `host_output`,
+  // asynchronously when both are pinned (cuda/pinned_buffer.h). Both must stay valid until
+  // `caller_stream` has passed this work.
+  void EnqueueHost(const float* host_input, float* host_output, cudaStream_t caller_stream);
+
+  // A binding for repeated runs (graph/io_binding.h, cuda/cuda_context_io.cc), each on a
+  // stream of the binding's own and synchronised: pageable is Run; pinned is EnqueueHost
+  // between pinned buffers; device is Enqueue between device buffers.
+  std::unique_ptr<IoBinding> BindIo(IoMemory memory, const Tensor& input) override;
 
   const Shape& input_shape() const;
   std::vector<Shape> output_shapes() const;

@@ -11,6 +11,7 @@
 #include "graph/element_type.h"
 #include "graph/error.h"
 #include "graph/graph.h"
+#include "graph/io_binding.h"
 #include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
 #include "graph/planner/timing_cache.h"
@@ -78,6 +79,12 @@ class Executable {
     throw Error(
         "this backend computes in host memory: enqueueing device buffers needs the cuda backend");
   }
+  // `input` copied once into buffers of `memory`, bound to this executable for repeated
+  // runs that allocate nothing (graph/io_binding.h). The binding runs on this executable:
+  // it must not outlive it, and nothing else may run on the executable while the binding
+  // is in use. The default binds pageable memory through Run and refuses pinned and device
+  // memory with an Error (a backend that runs in host memory has neither).
+  virtual std::unique_ptr<IoBinding> BindIo(IoMemory memory, const Tensor& input);
 };
 
 class Backend {

@@ -223,6 +223,39 @@ std::vector<Tensor> Engine::Run(const Tensor& input, const RunOptions& run) {
   return executable->Run(input, run);
 }
 
+// A binding that holds its executable out of the pool until it is destroyed.
+class Engine::PooledBinding : public IoBinding {
+ public:
+  PooledBinding(Engine* engine, ShapeSlot& slot, std::unique_ptr<Executable> executable,
+                IoMemory memory, const Tensor& input)
+      : engine_(engine), slot_(slot), executable_(std::move(executable)) {
+    try {
+      bound_ = executable_->BindIo(memory, input);
+    } catch (...) {
+      engine_->Return(slot_, std::move(executable_));
+      throw;
+    }
+  }
+  ~PooledBinding() override {
+    bound_.reset();  // before its executable goes back
+    engine_->Return(slot_, std::move(executable_));
+  }
+  IoMemory memory() const override { return bound_->memory(); }
+  void Run() override { bound_->Run(); }
+  std::vector<Tensor> Outputs() const override { return bound_->Outputs(); }
+
+ private:
+  Engine* engine_;
+  ShapeSlot& slot_;
+  std::unique_ptr<Executable> executable_;
+  std::unique_ptr<IoBinding> bound_;
+};
+
+std::unique_ptr<IoBinding> Engine::Bind(IoMemory memory, const Tensor& input) {
+  ShapeSlot& slot = PreparedSlot(input);
+  return std::make_unique<PooledBinding>(this, slot, Borrow(slot), memory, input);
+}
+
 std::unique_ptr<EngineContext> Engine::CreateContext() {
   return std::unique_ptr<EngineContext>(new EngineContext(this));
 }

@@ -107,6 +107,14 @@ class Engine {
   // Thread-safe: borrows an executable for input's shape from the pool (see above).
   std::vector<Tensor> Run(const Tensor& input, const RunOptions& run = {});
 
+  // Borrows an executable for input's shape from the pool, as Run does, and binds a copy
+  // of `input` in buffers of `memory` to it (Executable::BindIo, graph/io_binding.h): pinned
+  // or device memory need a backend with device memory, else an Error. The executable goes
+  // back to the pool when the binding is destroyed, so on one thread Run and a binding made
+  // after it use the same executable and compute alike. Thread-safe; a binding is for one
+  // thread at a time and must not outlive the engine.
+  std::unique_ptr<IoBinding> Bind(IoMemory memory, const Tensor& input);
+
   // A new context for one thread: Run on it never waits for other callers. Thread-safe.
   std::unique_ptr<EngineContext> CreateContext();
 
@@ -140,6 +148,7 @@ class Engine {
 
  private:
   friend class EngineContext;
+  class PooledBinding;  // Bind's binding: returns its executable to the pool
   struct ShapeSlot;
   using ShapeKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# perf/gpu_check.sh: the one command for a lent GPU machine (docs/design.md §14), about 5 minutes.
+# perf/gpu_check.sh: the one command for a lent GPU machine (docs/design.md §14), at most 8 minutes.
 #
 #   perf/gpu_check.sh [BUILD_DIR]          on the GPU machine, from anywhere in the repo
 #   perf/gpu_check.sh --pack BUILD [DEST]  here: copy only what a GPU run needs (the CLI, the
 #                                          gpu test executables, CMakeCache.txt; ~15 MB) from
 #                                          a CUDA build into DEST (default build-gpu) to carry
 #
-# Steps, each bounded by a timeout, all logs under $OUT (default ./gpu_check_out):
+# Steps, each within its time budget (the table below), all logs under $OUT (default
+# ./gpu_check_out):
 #   1. the GPU (nvidia-smi -L); cuDNN/cuBLAS/cudart from PyTorch's pip packages
 #      (python3's nvidia.* packages) put on LD_LIBRARY_PATH, printed
 #   2. the build: BUILD_DIR (default build-gpu) if it holds host/incept, else cmake + nvcc
@@ -17,22 +18,52 @@
 #   5. one inference under compute-sanitizer --tool memcheck, if present
 #   6. incept bench --backend cuda --batch 1,8,64 --baseline --json (our optimised plan:
 #      the graph passes without reduce fusion, which the CUDA backend does not use; streams;
-#      a CUDA graph)
+#      a CUDA graph), host to host with pageable memory as in earlier records
 #   6b. incept profile --backend cuda at batch 1 and 64 (CUPTI-traced replay, table, JSON,
 #      Chrome trace, --baseline at batch 1; isolated mode at batch 1): the critical path's
 #      sum of node times against bench's replay p50, PASS within 10%
 #   6c. engine files: cold build time at batch 1, 8, 64, load time, p50 spread over three
 #      builds at batch 8, the conv tactic's in-context candidates
-#   7. PyTorch's GoogLeNet on the same card: eager fp32, channels_last fp16 + CUDA graph,
-#      batch 1 and 64
-#   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
+#   7b. Inception-v3: incept bench and PyTorch's eager fp32 and fp16 CUDA graph, batch 1 and 64
 #   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
 #       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
-#   7d. precisions: ours fp32/tf32/fp16/bf16 at batch 1,8,64,256; PyTorch eager fp32, fp16
-#      channels_last + CUDA graph, torch.compile max-autotune (capped per batch by
-#      $INCEPT_COMPILE_CAP_S, default 120 s); cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py)
+#   7d. precisions: ours fp32/fp16/tf32/bf16 at batch 1,8,64,256, --io device,pinned (a
+#      precision the backend refuses is a note in the table)
+#   7e. PyTorch in the same two io modes: eager fp32, fp16 channels_last + CUDA graph; the
+#      cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py torch)
+#   7f. torch.compile(mode="max-autotune") fp16 channels_last, batches 1, 256, 8, 64 in turn
+#      under one cap (perf/precision_baselines.py compile; skipped batches are listed with
+#      their compile time so far)
 #   8. a short table, printed last (also $OUT/summary.md)
-# Exit status: 0 all checks passed; 1 a check failed; 3 no GPU; 4 no build; 5 libraries.
+#
+# Time budget. A lent GPU gives a session 15 minutes of device time, its start counted, and
+# one command at most 600 s: the whole check must end well inside one command so that a
+# fix and one rerun fit. The budgets below add up to GPU_CHECK_TOTAL_S (default 480 s; a
+# carried build assumed). Every command of a step runs under `timeout` of what is left of
+# its step's budget and of the total, whichever ends first; unused time is not lent to the
+# next step, except to torch.compile (7f), which gets whatever is left but step 8's share.
+# What a cut leaves out is written to $OUT/checks.log and listed in the summary, with the
+# seconds each step took. INCEPT_COMPILE_CAP_S lowers 7f's cap; MEMCHECK_TIMEOUT caps 5.
+#
+#   step budget_s  when cut, what is left out
+BUDGETS='
+    1      20    the GPU and its libraries: nothing can run without them (exit 3 or 5)
+    2      10    carried build, ldd only; building here takes all but 30 s: later steps are cut
+    3      95    the gpu test executables not yet run (each at most 60 s): the check fails
+    4      30    end to end: the Caffe GoogLeNet, then the torchvision one: the check fails
+    5      35    memcheck: reported as stopped at its budget, not as a failure
+    6      35    bench.json (the fp32 pageable bench with its baseline)
+    6b     35    the isolated profile, then the batch-64 one (its check line says so)
+    6c     60    the repeated batch-8 builds (the p50 spread), then the cold builds at 64, 8
+    7b     25    Inception-v3: the PyTorch half, then our bench
+    7c     15    the fused pairs JSON, then the table
+    7d     75    the precisions not reached, run in the order fp32, fp16, tf32, bf16 (notes)
+    7e     30    PyTorch batches and variants not reached (its JSON keeps what was measured)
+    7f      5    torch.compile batches not reached, run in the order 1, 256, 8, 64 (notes)
+    8      10    the summary table and the packing of the logs
+'
+# Exit status: 0 all checks passed; 1 a check failed (or a gpu test or end-to-end check was
+# cut); 3 no GPU; 4 no build; 5 libraries.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,23 +99,69 @@ CHECKS=$OUT/checks.log
 say() { echo "gpu_check: $*" | tee -a "$ENV_LOG" >&2; }
 STATUS=0
 
+# The time budget (the table above). `step ID` starts a step's clock; `capped WHAT MAX CMD...`
+# runs CMD under timeout of what is left (MAX > 0 caps it further), returns CMD's status
+# (124 when stopped, 125 when not started for lack of time) and records every cut.
+TOTAL=${GPU_CHECK_TOTAL_S:-480}
+T0=$SECONDS
+CUTS=$WORK/cuts.txt
+STEPS=$WORK/steps.txt
+: >"$CUTS"
+: >"$STEPS"
+STEP=""
+step_end() {
+  [[ -n $STEP ]] && echo "$STEP $((SECONDS - STEP_T0)) $STEP_BUDGET" >>"$STEPS"
+  STEP=""
+}
+step() {
+  step_end
+  STEP=$1
+  STEP_T0=$SECONDS
+  STEP_BUDGET=$(awk -v s="$1" '$1 == s {print $2}' <<<"$BUDGETS")
+  STEP_BUDGET=${2:-${STEP_BUDGET:-0}}
+  ((STEP_BUDGET > 0)) || STEP_BUDGET=0
+}
+left() {
+  local s=$((STEP_BUDGET - (SECONDS - STEP_T0))) t=$((TOTAL - (SECONDS - T0)))
+  echo $((t < s ? t : s))
+}
+cut() {
+  echo "step $STEP: $*" >>"$CUTS"
+  echo "===== cut: step $STEP: $*" >>"$CHECKS"
+}
+capped() {
+  local what=$1 max=$2 s code
+  shift 2
+  s=$(left)
+  ((max > 0 && max < s)) && s=$max
+  if ((s < 2)); then
+    cut "$what: not run (time budget spent)"
+    return 125
+  fi
+  timeout -k 5 "$s" "$@"
+  code=$?
+  ((code == 124 || code == 137)) && cut "$what: stopped after $s s (time budget)"
+  return $code
+}
+
 # ---- 1. the GPU and the libraries ------------------------------------------------------
+step 1
 if ! command -v nvidia-smi >/dev/null 2>&1; then
   say "no NVIDIA GPU here: nvidia-smi is not installed. Run this on the lent GPU machine."
   exit 3
 fi
-if ! timeout 60 nvidia-smi -L >>"$ENV_LOG" 2>&1 || ! grep -q '^GPU ' "$ENV_LOG"; then
+if ! capped "nvidia-smi -L" 10 nvidia-smi -L >>"$ENV_LOG" 2>&1 || ! grep -q '^GPU ' "$ENV_LOG"; then
   say "no usable NVIDIA GPU: nvidia-smi -L said: $(tail -n 2 "$ENV_LOG" | tr '\n' ' ')"
   exit 3
 fi
 CARD=$(grep -m1 '^GPU ' "$ENV_LOG" | sed -e 's/^GPU [0-9]*: //' -e 's/ (UUID.*//')
 say "card: $CARD"
-timeout 30 nvidia-smi --query-gpu=driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv >>"$ENV_LOG" 2>&1
+capped "nvidia-smi --query-gpu" 5 nvidia-smi --query-gpu=driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv >>"$ENV_LOG" 2>&1
 
 PY=$(command -v python3 || true)
 LIBDIRS=""
 if [[ -n $PY ]]; then
-  LIBDIRS=$(timeout 60 "$PY" - <<'EOF' 2>>"$ENV_LOG"
+  LIBDIRS=$(capped "the nvidia.* library folders" 0 "$PY" - <<'EOF' 2>>"$ENV_LOG"
 import glob, os
 dirs = []
 try:
@@ -103,7 +180,7 @@ print(":".join(dirs))
 EOF
   )
   for pkg in cudnn cublas; do
-    where=$(timeout 30 "$PY" -c "import nvidia.$pkg as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])" 2>/dev/null)
+    where=$(capped "python3 nvidia.$pkg" 5 "$PY" -c "import nvidia.$pkg as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])" 2>/dev/null)
     say "python3 nvidia.$pkg: ${where:-not installed}"
   done
 fi
@@ -114,10 +191,12 @@ export PATH=$PATH:/usr/local/cuda/bin
 export INCEPT_SOURCE_DIR=$ROOT  # the tests find model_zoo/ here, wherever they were built
 
 # ---- 2. the build ------------------------------------------------------------------------
+step 2
 INCEPT=$BUILD/host/incept
 if [[ -x $INCEPT ]]; then
   say "using the build in $BUILD"
 else
+  step 2 $((TOTAL - (SECONDS - T0) - 30))  # all but the summary's share: later steps are cut
   missing=""
   command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
   command -v nvcc >/dev/null 2>&1 || missing="$missing nvcc"
@@ -135,9 +214,9 @@ else
     CUDNN_ARG=-DCUDNN_ROOT=/tmp/incept-cudnn
   fi
   say "building in $BUILD (log: $OUT/build.log)"
-  if ! timeout 420 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+  if ! capped "cmake" 0 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
       -DINCEPT_CUDA=ON $CUDNN_ARG >"$OUT/build.log" 2>&1 ||
-     ! timeout 420 cmake --build "$BUILD" -j16 >>"$OUT/build.log" 2>&1; then
+     ! capped "the build" 0 cmake --build "$BUILD" -j16 >>"$OUT/build.log" 2>&1; then
     say "the build failed; last lines of $OUT/build.log:"
     tail -n 15 "$OUT/build.log" >&2
     exit 4
@@ -165,21 +244,29 @@ fi
 say "commit: $GIT_COMMIT"
 
 # ---- 3. gpu tests ---------------------------------------------------------------------------
+step 3
 TESTS_LOG=$OUT/gpu_tests.log
 : >"$TESTS_LOG"
-BROKEN=0  # test executables that exited non-zero (failures, crashes, timeouts)
+BROKEN=0   # test executables that exited non-zero (failures, crashes, stopped at the budget)
+NOT_RUN=0  # not started: the step's time budget was spent
 for t in "$BUILD"/tests/test_cuda_*_test; do
   [[ -x $t ]] || continue
   say "test $(basename "$t")"
   echo "===== $(basename "$t")" >>"$TESTS_LOG"
-  timeout 300 "$t" >>"$TESTS_LOG" 2>&1 || {
-    echo "===== exit status $? for $(basename "$t")" >>"$TESTS_LOG"
+  capped "gpu test $(basename "$t")" 60 "$t" >>"$TESTS_LOG" 2>&1
+  code=$?
+  if ((code == 125)); then
+    NOT_RUN=$((NOT_RUN + 1))
+    STATUS=1
+  elif ((code != 0)); then
+    echo "===== exit status $code for $(basename "$t")" >>"$TESTS_LOG"
     STATUS=1
     BROKEN=$((BROKEN + 1))
-  }
+  fi
 done
 
 # ---- 4. end to end, cuda vs host -------------------------------------------------------------
+step 4
 NPY=$WORK
 # Pure-Python .npy I/O (numpy may be absent): random normal input, relative L2 of outputs.
 cat >"$NPY/npy.py" <<'EOF'
@@ -227,7 +314,8 @@ if [[ -n $PY ]]; then
     ok=1
     for backend in cuda host; do
       echo "===== incept run $model --backend $backend" >>"$CHECKS"
-      timeout 180 "$INCEPT" run "model_zoo/$model.json" --backend "$backend" --input "$NPY/x2.npy" \
+      capped "incept run $model --backend $backend" 0 \
+        "$INCEPT" run "model_zoo/$model.json" --backend "$backend" --input "$NPY/x2.npy" \
         --output "$NPY/y_${model}_$backend.npy" >>"$CHECKS" 2>&1 || ok=0
     done
     rel=inf
@@ -242,30 +330,33 @@ else
 fi
 
 # ---- 5. memcheck --------------------------------------------------------------------------
+step 5
 SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
 MEMCHECK="not run (no compute-sanitizer)"
 if [[ -n $SANITIZER && -f $NPY/x1.npy ]]; then
   say "memcheck: one inference under compute-sanitizer"
   echo "===== compute-sanitizer --tool memcheck incept run googlenet_torchvision --backend cuda" >>"$CHECKS"
-  timeout "${MEMCHECK_TIMEOUT:-90}" "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 "$INCEPT" run \
+  capped "memcheck" "${MEMCHECK_TIMEOUT:-0}" "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 "$INCEPT" run \
     model_zoo/googlenet_torchvision.json --backend cuda --input "$NPY/x1.npy" >"$WORK/memcheck.log" 2>&1
   code=$?
   cat "$WORK/memcheck.log" >>"$CHECKS"
   summary=$(grep -m1 'ERROR SUMMARY' "$WORK/memcheck.log" | sed 's/.*ERROR SUMMARY: //')
   case $code in
     0) MEMCHECK="clean (${summary:-0 errors})" ;;
-    124) MEMCHECK="timed out after ${MEMCHECK_TIMEOUT:-90} s" ;;
+    124 | 125 | 137) MEMCHECK="not finished: stopped at its time budget (step 5)" ;;
     *) MEMCHECK="exit $code: ${summary:-see checks.log}"; STATUS=1 ;;
   esac
 fi
 
 # ---- 6. our benchmark -------------------------------------------------------------------------
+step 6
 say "incept bench --backend cuda --batch 1,8,64 --baseline"
 echo "===== incept bench" >>"$CHECKS"
-timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
+capped "incept bench" 0 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --batch 1,8,64 \
   --baseline --json --warmup 5 --iterations 50 >"$OUT/bench.json" 2>>"$CHECKS" || STATUS=1
 
 # ---- 6b. GPU profile -----------------------------------------------------------------------------
+step 6b
 # Per-node times of the real concurrent replay (CUPTI), at batch 1 and 64; files for
 # perf/results/: profile_b<N>.txt (table), profile_b<N>.json, trace_b<N>.json (Perfetto).
 for batch in 1 64; do
@@ -273,7 +364,8 @@ for batch in 1 64; do
   echo "===== incept profile --batch $batch" >>"$CHECKS"
   extra=""
   [[ $batch == 1 ]] && extra="--baseline"
-  timeout 240 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch "$batch" \
+  capped "incept profile --batch $batch" 0 \
+    "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch "$batch" \
     --iterations 10 --top 25 --kernels $extra --trace "$OUT/trace_b$batch.json" \
     --json-file "$OUT/profile_b$batch.json" >"$OUT/profile_b$batch.txt" 2>>"$CHECKS" || {
     say "incept profile --batch $batch failed: $(tail -n 1 "$CHECKS")"
@@ -281,7 +373,7 @@ for batch in 1 64; do
   }
 done
 say "incept profile --backend cuda --batch 1 --isolated"
-timeout 180 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch 1 \
+capped "incept profile --isolated" 0 "$INCEPT" profile model_zoo/googlenet_torchvision.json --backend cuda --batch 1 \
   --iterations 10 --top 25 --isolated --json-file "$OUT/profile_b1_isolated.json" \
   >"$OUT/profile_b1_isolated.txt" 2>>"$CHECKS" || STATUS=1
 # The critical path (sum of median node times along it) against bench's replay p50.
@@ -300,7 +392,8 @@ for batch in (1, 64):
     except Exception as e:
         print("batch %d: FAIL (no profile: %r)" % (batch, e)); failed = True; continue
     replay = [r["replay_ms"]["p50"] for r in bench
-              if r.get("variant") == "optimized" and r["batch"] == batch and "replay_ms" in r]
+              if r.get("variant") == "optimized" and r["batch"] == batch and "replay_ms" in r
+              and r.get("io", "pageable") == "pageable"]
     path_ms = p["critical_path_us"] / 1e3
     if not replay:
         print("batch %d: FAIL (bench.json has no replay_ms for this batch)" % batch); failed = True; continue
@@ -320,6 +413,7 @@ fi
 # (read + checked + engine; and the first run, which builds the CUDA context), the
 # chosen plan's p50 over three independent builds at batch 8 and its spread, and the
 # tactic candidates (both conv policies timed in the real plan) of one conv per batch.
+step 6c
 say "engine files: incept build --backend cuda, load, p50 spread over three builds"
 echo "===== engine files" >>"$CHECKS"
 ENGINE_DIR=$WORK/engines
@@ -327,20 +421,26 @@ mkdir -p "$ENGINE_DIR"
 : >"$OUT/engine_files.txt"
 for b in 1 8 64; do
   start=$(date +%s.%N)
-  timeout 120 "$INCEPT" build model_zoo/googlenet_torchvision.json --backend cuda --batch "$b" \
-    -o "$ENGINE_DIR/g$b.incept" >>"$CHECKS" 2>&1 || STATUS=1
+  capped "incept build --batch $b" 0 "$INCEPT" build model_zoo/googlenet_torchvision.json \
+    --backend cuda --batch "$b" -o "$ENGINE_DIR/g$b.incept" >>"$CHECKS" 2>&1
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
   echo "cold_build_s batch $b $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')" \
     >>"$OUT/engine_files.txt"
-  timeout 60 "$INCEPT" run "$ENGINE_DIR/g$b.incept" --batch "$b" --top 1 2>&1 |
+  capped "incept run g$b.incept" 0 "$INCEPT" run "$ENGINE_DIR/g$b.incept" --batch "$b" --top 1 2>&1 |
     grep -E 'loaded in|first run' | sed "s/^/load batch $b: /" >>"$OUT/engine_files.txt"
-  timeout 60 "$INCEPT" plan "$ENGINE_DIR/g$b.incept" --batch "$b" --tactics 2>/dev/null |
+  capped "incept plan g$b.incept" 0 "$INCEPT" plan "$ENGINE_DIR/g$b.incept" --batch "$b" --tactics 2>/dev/null |
     grep -m1 'cudnn/' | sed "s/^/tactic batch $b: /" >>"$OUT/engine_files.txt"
 done
 for i in 1 2 3; do
-  timeout 120 "$INCEPT" build model_zoo/googlenet_torchvision.json --backend cuda --batch 8 \
-    -o "$ENGINE_DIR/r$i.incept" >>"$CHECKS" 2>&1 || STATUS=1
-  timeout 120 "$INCEPT" bench "$ENGINE_DIR/r$i.incept" --batch 8 --json --warmup 5 \
-    --iterations 50 2>>"$CHECKS" >"$ENGINE_DIR/r$i.json" || STATUS=1
+  capped "incept build, repeat $i" 0 "$INCEPT" build model_zoo/googlenet_torchvision.json \
+    --backend cuda --batch 8 -o "$ENGINE_DIR/r$i.incept" >>"$CHECKS" 2>&1
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
+  capped "incept bench r$i.incept" 0 "$INCEPT" bench "$ENGINE_DIR/r$i.incept" --batch 8 --json \
+    --warmup 5 --iterations 50 2>>"$CHECKS" >"$ENGINE_DIR/r$i.json"
+  code=$?
+  ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
 done
 ${PY:-python3} - "$ENGINE_DIR" >>"$OUT/engine_files.txt" <<'EOF2'
 import json, sys
@@ -357,127 +457,79 @@ if p50:
 EOF2
 cat "$OUT/engine_files.txt" >>"$CHECKS"
 
-# ---- 7. PyTorch on the same card ----------------------------------------------------------------
-if [[ -n $PY ]]; then
-  say "PyTorch GoogLeNet: eager fp32, channels_last fp16 + CUDA graph"
-  echo "===== pytorch" >>"$CHECKS"
-  timeout 300 "$PY" - >"$OUT/pytorch.json" 2>>"$CHECKS" <<'EOF'
-# Median wall time per call (host clock around a synchronised call), after warm-up.
-#   h2h:    pageable host input in, host logits out (what `incept bench` measures)
-#   device: input already on the GPU, output left there
-import json, statistics, time
-out = {"results": []}
-try:
-    import torch, torchvision
-    out.update(torch=torch.__version__, torchvision=torchvision.__version__,
-               device=torch.cuda.get_device_name(0))
-except Exception as e:  # no torch: say so, no numbers
-    out["error"] = repr(e)
-    print(json.dumps(out, indent=2)); raise SystemExit(0)
-
-def median_ms(fn, warmup=10, iterations=50):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        fn()
-        torch.cuda.synchronize()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
-def record(variant, batch, mode, fn):
-    try:
-        ms = median_ms(fn)
-        out["results"].append(dict(variant=variant, batch=batch, mode=mode, p50_ms=ms,
-                                    images_per_second=batch / ms * 1e3))
-    except Exception as e:
-        out["results"].append(dict(variant=variant, batch=batch, mode=mode, error=repr(e)))
-
-torch.backends.cudnn.benchmark = True
-torch.backends.cudnn.allow_tf32 = False
-torch.backends.cuda.matmul.allow_tf32 = False
-model = torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=False,
-                                     transform_input=True).cuda().eval()
-with torch.inference_mode():
-    for batch in (1, 64):
-        host = torch.randn(batch, 3, 224, 224)
-        x = host.cuda()
-        record("torch eager fp32", batch, "h2h", lambda: model(host.cuda()).cpu())
-        record("torch eager fp32", batch, "device", lambda: model(x))
-    half = model.half().to(memory_format=torch.channels_last)
-    for batch in (1, 64):
-        try:
-            host = torch.randn(batch, 3, 224, 224).half()
-            static_x = host.cuda().to(memory_format=torch.channels_last)
-            side = torch.cuda.Stream()
-            side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side):
-                for _ in range(3):
-                    half(static_x)
-            torch.cuda.current_stream().wait_stream(side)
-            graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(graph):
-                static_y = half(static_x)
-            def h2h():
-                static_x.copy_(host.cuda(non_blocking=False))
-                graph.replay()
-                return static_y.cpu()
-            record("torch channels_last fp16 + CUDA graph", batch, "h2h", h2h)
-            record("torch channels_last fp16 + CUDA graph", batch, "device", graph.replay)
-        except Exception as e:
-            out["results"].append(dict(variant="torch channels_last fp16 + CUDA graph",
-                                       batch=batch, error=repr(e)))
-print(json.dumps(out, indent=2))
-EOF
-  [[ $? == 0 ]] || say "PyTorch benchmark failed (see checks.log)"
-fi
-
 # ---- 7b. Inception-v3: incept bench and PyTorch at batch 1 and 64 (perf/inception_v3_vs_pytorch.py)
+step 7b
 say "Inception-v3: incept bench --backend cuda --batch 1,64 and PyTorch"
 echo "===== incept bench inception_v3" >>"$CHECKS"
-timeout 300 "$INCEPT" bench model_zoo/inception_v3_torchvision.json --backend cuda --batch 1,64 \
+capped "incept bench inception_v3" 0 "$INCEPT" bench model_zoo/inception_v3_torchvision.json --backend cuda --batch 1,64 \
   --json --warmup 5 --iterations 30 >"$OUT/bench_inception_v3.json" 2>>"$CHECKS" || STATUS=1
-timeout 300 "${PY:-python3}" perf/inception_v3_vs_pytorch.py "$OUT/bench_inception_v3.json" \
+capped "Inception-v3 PyTorch" 0 "${PY:-python3}" perf/inception_v3_vs_pytorch.py "$OUT/bench_inception_v3.json" \
   "$OUT/pytorch_inception_v3.json" >"$OUT/inception_v3.md" 2>>"$CHECKS" ||
   say "Inception-v3 PyTorch benchmark failed (see checks.log)"
 
 # ---- 7c. the fused reduce conv (tensor cores) vs cuDNN's two convs, per GoogLeNet pair ------
+step 7c
 PAIRS_BENCH=$BUILD/cuda/incept_fused_pairs_bench
 if [[ -x $PAIRS_BENCH ]]; then
   say "fused pairs: incept_fused_pairs_bench --batch 1,8,64 --precision fp16 (table: $OUT/fused_pairs.txt)"
   echo "===== fused pairs bench" >>"$CHECKS"
-  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 >"$OUT/fused_pairs.txt" 2>>"$CHECKS" || STATUS=1
-  timeout 300 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 --json >"$OUT/fused_pairs.json" 2>>"$CHECKS" || STATUS=1
+  for format in table json; do  # a cut is listed; only a failure fails the check
+    flag=""
+    [[ $format == json ]] && flag=--json
+    capped "fused pairs $format" 0 "$PAIRS_BENCH" --batch 1,8,64 --precision fp16 $flag \
+      >"$OUT/fused_pairs.${format/table/txt}" 2>>"$CHECKS"
+    code=$?
+    ((code == 0 || code == 124 || code == 125 || code == 137)) || STATUS=1
+  done
 else
   say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
 fi
 
-# ---- 7d. precisions (docs/precision.md): ours per precision x batch, PyTorch's three
-# baselines at the same batches (torch.compile capped per batch), the cuBLAS fp16 GEMM
-# ceiling; the table goes to $OUT/precision.md and is printed after the summary.
-say "precisions: incept bench --precision fp32|tf32|fp16|bf16 --batch 1,8,64,256; PyTorch baselines"
+# ---- 7d. precisions (docs/precision.md): ours per precision x batch, device to device and
+# pinned host to host; then PyTorch in the same two modes (7e) and torch.compile (7f); the
+# table (perf/precision_baselines.py table) goes to $OUT/precision.md, printed after the
+# summary. A precision the backend refuses leaves bench_<p>.err, a note in the table.
+step 7d
+say "precisions: incept bench --precision fp32|fp16|tf32|bf16 --batch 1,8,64,256 --io device,pinned"
 echo "===== precisions" >>"$CHECKS"
-for p in fp32 tf32 fp16 bf16; do
-  timeout 300 "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --precision $p \
-    --batch 1,8,64,256 --json --warmup 5 --iterations 20 >"$OUT/bench_$p.json" 2>"$OUT/bench_$p.err" \
-    || { say "incept bench --precision $p: $(tail -1 "$OUT/bench_$p.err")"; rm -f "$OUT/bench_$p.json"; }
+for p in fp32 fp16 tf32 bf16; do
+  capped "incept bench --precision $p" 0 "$INCEPT" bench model_zoo/googlenet_torchvision.json \
+    --backend cuda --precision $p --batch 1,8,64,256 --io device,pinned --json --warmup 5 \
+    --iterations 20 >"$OUT/bench_$p.json" 2>"$OUT/bench_$p.err"
+  code=$?
+  if [[ $code != 0 ]]; then
+    ((code == 125)) && echo "not run: the time budget of step 7d was spent" >>"$OUT/bench_$p.err"
+    ((code == 124 || code == 137)) && echo "stopped by the time budget of step 7d" >>"$OUT/bench_$p.err"
+    say "incept bench --precision $p: $(tail -n 1 "$OUT/bench_$p.err")"
+    rm -f "$OUT/bench_$p.json"
+  fi
 done
 if [[ -n $PY ]]; then
-  timeout 900 "$PY" perf/precision_baselines.py torch "$OUT/torch_precision.json" \
-    --batches 1,8,64,256 --compile-cap-s "${INCEPT_COMPILE_CAP_S:-120}" 2>>"$CHECKS" \
-    || say "PyTorch precision baselines failed or timed out (see checks.log)"
-  "$PY" perf/precision_baselines.py table "$OUT" >"$OUT/precision.md" 2>>"$CHECKS"
+  step 7e
+  say "PyTorch: eager fp32, fp16 channels_last + CUDA graph, batch 1,8,64,256, device and pinned; fp16 GEMM"
+  capped "PyTorch baselines" 0 "$PY" perf/precision_baselines.py torch "$OUT/torch_precision.json" \
+    --batches 1,8,64,256 2>>"$CHECKS" || say "PyTorch baselines failed or were cut (see checks.log)"
+  # torch.compile: whatever the steps before left, but step 8's share; INCEPT_COMPILE_CAP_S lowers it.
+  compile_s=$((TOTAL - (SECONDS - T0) - $(awk '$1 == "8" {print $2}' <<<"$BUDGETS")))
+  [[ -n ${INCEPT_COMPILE_CAP_S:-} ]] && ((INCEPT_COMPILE_CAP_S < compile_s)) && compile_s=$INCEPT_COMPILE_CAP_S
+  step 7f "$compile_s"
+  say "torch.compile max-autotune fp16, batches 1,256,8,64 in turn, ${compile_s} s in all"
+  # The script stops its own child at its cap (total-s), 10 s before this step's timeout.
+  capped "torch.compile" 0 "$PY" perf/precision_baselines.py compile "$OUT/torch_compile.json" \
+    --batches 1,256,8,64 --total-s $((compile_s > 15 ? compile_s - 10 : 5)) 2>>"$CHECKS" ||
+    say "torch.compile baselines failed or were cut (see checks.log)"
 fi
 
 # ---- 8. the table, last -------------------------------------------------------------------------
+step 8
+[[ -n $PY ]] && "$PY" perf/precision_baselines.py table "$OUT" >"$OUT/precision.md" 2>>"$CHECKS"
 PASSED=$(grep -h '^\[  PASSED  \]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 FAILED=$(grep -h '^\[  FAILED  \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 SKIPPED=$(grep -h '^\[  SKIPPED \] [0-9]' "$TESTS_LOG" | awk '{s += $4} END {print s + 0}')
 [[ $FAILED == 0 ]] || STATUS=1
 DATE=$(date -u +%Y-%m-%d)
-export CARD GIT_COMMIT DATE PASSED FAILED SKIPPED BROKEN MEMCHECK OUT E2E_JSON
+step_end
+export CARD GIT_COMMIT DATE PASSED FAILED SKIPPED BROKEN NOT_RUN MEMCHECK OUT E2E_JSON CUTS STEPS TOTAL
 ${PY:-python3} - <<'EOF' | tee "$OUT/summary.md"
 import json, os
 env = os.environ
@@ -489,7 +541,7 @@ def load(name):
         return {}
 print(f"## gpu_check {env['DATE']}, {env['CARD']}, commit {env['GIT_COMMIT']}\n")
 print("| check | result |\n| --- | --- |")
-print(f"| gpu tests | {env['PASSED']} passed, {env['FAILED']} failed, {env['SKIPPED']} skipped; {env['BROKEN']} executables exited non-zero |")
+print(f"| gpu tests | {env['PASSED']} passed, {env['FAILED']} failed, {env['SKIPPED']} skipped; {env['BROKEN']} executables exited non-zero; {env['NOT_RUN']} not run (time budget) |")
 try:
     for line in open(env["E2E_JSON"]):
         model, rel = line.split()
@@ -511,13 +563,9 @@ for r in bench:
     name = {"optimized": "incept fp32 optimised plan (passes, no reduce fusion on cuda; streams, CUDA graph)",
             "baseline": "incept fp32 baseline (no passes, 1 stream)"}.get(r["variant"], r["variant"])
     p50 = r["latency_ms"]["p50"]
-    rows.append((name, r["batch"], "h2h", p50, r["batch"] / p50 * 1e3))
-for r in load("pytorch.json").get("results", []):
-    if "error" in r:
-        rows.append((r["variant"] + " (" + r["error"][:40] + ")", r["batch"], r.get("mode", ""), None, None))
-    else:
-        rows.append((r["variant"], r["batch"], r["mode"], r["p50_ms"], r["images_per_second"]))
-print("| what | batch | timing | p50 ms | images/s at p50 |\n| --- | --- | --- | --- | --- |")
+    rows.append((name, r["batch"], r.get("io", "pageable"), p50, r["batch"] / p50 * 1e3))
+# PyTorch beside ours in the same io modes: the precision table below (steps 7d-7f).
+print("| what | batch | io | p50 ms | images/s at p50 |\n| --- | --- | --- | --- | --- |")
 for name, batch, mode, ms, ips in sorted(rows, key=lambda r: (r[1], r[0])):
     print(f"| {name} | {batch} | {mode} | {'' if ms is None else f'{ms:.3f}'} | {'' if ips is None else f'{ips:.0f}'} |")
 p50 = {(r["variant"], r["batch"]): r["latency_ms"]["p50"] for r in bench}
@@ -532,4 +580,24 @@ cat "$OUT/inception_v3.md" 2>/dev/null | tee -a "$OUT/summary.md"
 [[ -s $OUT/precision.md ]] && tee -a "$OUT/summary.md" <"$OUT/precision.md"
 { echo; echo "engine files (GoogLeNet, cuda):"; sed 's/^/    /' "$OUT/engine_files.txt"; } 2>/dev/null |
   tee -a "$OUT/summary.md"
+# Time: each step's seconds against its budget, and what the budget cut.
+{
+  echo
+  echo "time: $((SECONDS - T0)) s of the $TOTAL s budget; per step (used/budget):" \
+    "$(awk '{printf "%s%s %d/%d", (NR > 1 ? ", " : ""), $1, $2, $3}' "$STEPS")"
+  if [[ -s $CUTS ]]; then
+    echo "cut by the time budget:"
+    sed 's/^/- /' "$CUTS"
+  else
+    echo "nothing was cut by the time budget"
+  fi
+} | tee -a "$OUT/summary.md"
+# The device tool brings back at most 8 files: the 7 read first stay as they are, the rest
+# go into logs.tar.gz (unpack it beside them for perf/results/).
+(
+  cd "$OUT" || exit
+  keep="summary.md env.txt checks.log gpu_tests.log bench.json precision.md torch_precision.json logs.tar.gz"
+  rest=$(ls -A | while read -r f; do [[ " $keep " == *" $f "* ]] || echo "$f"; done)
+  [[ -z $rest ]] || { tar czf logs.tar.gz $rest && rm -rf $rest; }
+) || say "packing the logs into $OUT/logs.tar.gz failed: the files stay as they are"
 exit $STATUS

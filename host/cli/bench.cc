@@ -1,6 +1,7 @@
 // incept bench MODEL [--backend host|cuda|auto] [--batch 1,8] [--iterations N] [--warmup N]
 //                    [--streams S] [--no-optimize] [--baseline] [--json]
 //                    [--throughput [--contexts K] [--seconds S]]  (bench_throughput.h)
+//                    [--io pageable,pinned,device]  (bench_io.h)
 // Throughput and latency percentiles per batch size. With --baseline, the unfused,
 // single-stream plan is measured in the same run and the speed-up reported as a ratio.
 // One definition throughout, as in perf/results: images/s = batch / p50 latency, and the
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
+#include "host/cli/bench_io.h"
 #include "host/cli/bench_throughput.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
@@ -26,6 +28,7 @@ struct Measurement {
   std::string backend, variant;
   double images_per_second, p50, p90, p99;
   double replay_p50 = 0;  // ms of the plan alone (RunOptions::run_us), without the copies
+  std::string io;         // what a timed run includes: pageable, pinned, device (bench_io.h)
 };
 
 double Percentile(std::vector<double> v, double q) {
@@ -35,9 +38,10 @@ double Percentile(std::vector<double> v, double q) {
 }
 
 Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, int iterations,
-                    const std::string& variant) {
+                    const std::string& variant, IoMemory io) {
   Tensor input = LoadInput(graph, "", {}, batch);
-  for (int i = 0; i < warmup; ++i) engine.Run(input);  // the first run also plans
+  BenchRunner runner(engine, io, input);
+  for (int i = 0; i < warmup; ++i) runner.Run();  // the first run also plans
   std::vector<double> ms, replay_ms;
   Progress progress;
   for (int i = 0; i < iterations; ++i) {
@@ -45,11 +49,12 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
     RunOptions run;
     run.run_us = &run_us;
     auto start = std::chrono::steady_clock::now();
-    engine.Run(input, run);
+    runner.Run(run);
     replay_ms.push_back(run_us / 1000);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
-    progress.Update("%s batch %d: %d/%d", variant.c_str(), batch, i + 1, iterations);
+    progress.Update("%s batch %d %s: %d/%d", variant.c_str(), batch, IoMemoryName(io), i + 1,
+                    iterations);
   }
   progress.Finish();
   return {batch,
@@ -59,7 +64,8 @@ Measurement Measure(Engine& engine, const Graph& graph, int batch, int warmup, i
           Percentile(ms, 0.5),
           Percentile(ms, 0.9),
           Percentile(ms, 0.99),
-          Percentile(replay_ms, 0.5)};
+          Percentile(replay_ms, 0.5),
+          IoMemoryName(io)};
 }
 
 }  // namespace
@@ -104,7 +110,11 @@ int RunBench(const Args& args) {
       ->check(CLI::Range(0.01, 3600.0));
   std::string precision = "fp32";
   AddPrecisionOption(app, precision);
+  std::vector<std::string> io_names;
+  AddIoOption(app, io_names)->excludes("--throughput");
   if (int code = Parse(app, args); code >= 0) return code;
+  const std::vector<IoMemory> io = ParseIoModes(io_names);
+  CheckIoModes(io, backend);
 
   LoadedModel m = LoadModel(model, weights);
   if (m.engine_file && (baseline || no_optimize || throughput))
@@ -134,14 +144,16 @@ int RunBench(const Args& args) {
     Engine& engine = *owned;
     if (cache) engine.UseTimingCache(cache);
     PrintEngineNotes(engine);
+    CheckIoModes(io, engine.backend_name(), engine.fallback_reason());
     for (int batch : batches)
-      results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name));
+      for (IoMemory mode : io)
+        results.push_back(Measure(engine, m.graph, batch, warmup, iterations, name, mode));
   }
 
   SaveTimingCache(timing_cache, cache);
   auto speedup = [&](const Measurement& r) {
     for (const Measurement& b : results)
-      if (b.variant == "baseline" && b.batch == r.batch && r.variant != "baseline")
+      if (b.variant == "baseline" && b.batch == r.batch && b.io == r.io && r.variant != "baseline")
         return b.p50 / r.p50;  // ratio of median latencies
     return 0.0;
   };
@@ -151,6 +163,7 @@ int RunBench(const Args& args) {
       nlohmann::json j = {{"batch", r.batch},
                           {"backend", r.backend},
                           {"variant", r.variant},
+                          {"io", r.io},
                           {"images_per_second", r.images_per_second},
                           {"latency_ms", {{"p50", r.p50}, {"p90", r.p90}, {"p99", r.p99}}}};
       if (double s = speedup(r); s > 0) j["speedup_vs_baseline"] = s;
@@ -160,12 +173,12 @@ int RunBench(const Args& args) {
     std::printf("%s\n", nlohmann::json{{"model", model}, {"results", list}}.dump(2).c_str());
     return 0;
   }
-  std::printf("%-12s %-8s %6s %12s %10s %10s %10s %9s\n", "variant", "backend", "batch", "images/s",
-              "p50 ms", "p90 ms", "p99 ms", "speed-up");
+  std::printf("%-12s %-8s %6s %-8s %12s %10s %10s %10s %9s\n", "variant", "backend", "batch", "io",
+              "images/s", "p50 ms", "p90 ms", "p99 ms", "speed-up");
   for (const Measurement& r : results) {
     double s = speedup(r);
-    std::printf("%-12s %-8s %6d %12.1f %10.2f %10.2f %10.2f %9s\n", r.variant.c_str(),
-                r.backend.c_str(), r.batch, r.images_per_second, r.p50, r.p90, r.p99,
+    std::printf("%-12s %-8s %6d %-8s %12.1f %10.2f %10.2f %10.2f %9s\n", r.variant.c_str(),
+                r.backend.c_str(), r.batch, r.io.c_str(), r.images_per_second, r.p50, r.p90, r.p99,
                 s > 0 ? (std::to_string(s).substr(0, 4) + "x").c_str() : "");
   }
   return 0;

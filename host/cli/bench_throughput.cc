@@ -21,6 +21,8 @@
 
 #include "cuda/check.h"
 #include "cuda/cuda_backend.h"
+#include "cuda/device_arena.h"
+#include "cuda/pinned_buffer.h"
 #include "cuda/stream.h"
 #endif
 
@@ -81,25 +83,19 @@ ThroughputResult HostThroughput(const Graph& graph, const WeightMap& weights,
 }
 
 #ifdef INCEPT_HAVE_CUDA
-// Pinned host memory, freed with the object.
+// Float buffers in pinned host memory and in device memory (the cuda library's
+// cuda::PinnedBuffer and cuda::DeviceArena), freed with the object.
 struct PinnedBuffer {
-  float* data = nullptr;
-  explicit PinnedBuffer(size_t floats) {
-    CUDA_CHECK(cudaMallocHost(reinterpret_cast<void**>(&data), floats * sizeof(float)));
-  }
-  ~PinnedBuffer() { cudaFreeHost(data); }
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
+  cuda::PinnedBuffer memory;
+  float* data;
+  explicit PinnedBuffer(size_t floats) : memory(floats * sizeof(float)), data(memory.floats()) {}
 };
 
 struct DeviceBuffer {
-  float* data = nullptr;
-  explicit DeviceBuffer(size_t floats) {
-    CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data), floats * sizeof(float)));
-  }
-  ~DeviceBuffer() { cudaFree(data); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  cuda::DeviceArena memory;
+  float* data;
+  explicit DeviceBuffer(size_t floats)
+      : memory(floats * sizeof(float)), data(static_cast<float*>(memory.base())) {}
 };
 
 // One pipelined context: two slots, each with its own device input and output, pinned

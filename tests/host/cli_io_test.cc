@@ -110,8 +110,8 @@ TEST(CliIo, ProgressLinesEndWithANewlineWhenStderrIsAFile) {
 
   auto b = RunCli("bench " + kTorchvision + " --backend host --batch 1 --iterations 2 --warmup 1");
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  EXPECT_HAS(b.err, "batch 1: 1/2\n");
-  EXPECT_HAS(b.err, "batch 1: 2/2\n");
+  EXPECT_HAS(b.err, "batch 1 pageable: 1/2\n");  // the io mode of bench --io
+  EXPECT_HAS(b.err, "batch 1 pageable: 2/2\n");
   EXPECT_EQ(b.err.find('\r'), std::string::npos) << b.err;
 }
 
