@@ -41,16 +41,6 @@ const float* DeviceConstants::Get(size_t offset) const {
   return static_cast<const float*>(device_.At(offset * sizeof(float), sizeof(float)));
 }
 
-namespace {
-
-using Enqueue = std::function<void(const StreamResources&)>;
-
-// The device address of the node's parameter `role`; null when the node has none.
-const float* Param(const NodeBinding& b, const char* role) {
-  auto it = b.node->params.find(role);
-  return it == b.node->params.end() ? nullptr : b.weights->At(it->second);
-}
-
 std::vector<float> HostParam(const NodeBinding& b, const char* role, size_t count, float fallback) {
   auto it = b.node->params.find(role);
   if (it == b.node->params.end()) return std::vector<float>(count, fallback);
@@ -59,6 +49,31 @@ std::vector<float> HostParam(const NodeBinding& b, const char* role, size_t coun
     throw Error("tensor \"" + it->second + "\" has " + std::to_string(v.size()) +
                 " values, expected " + std::to_string(count));
   return v;
+}
+
+BatchNormAffineConstants BatchNormAffine(const NodeBinding& b, size_t channels) {
+  const double eps = b.node->attr<BatchNormAttrs>().eps;
+  const std::vector<float> gamma = HostParam(b, "weight", channels, 1.0f);
+  const std::vector<float> beta = HostParam(b, "bias", channels, 0.0f);
+  const std::vector<float> mean = HostParam(b, "running_mean", channels, 0.0f);
+  const std::vector<float> var = HostParam(b, "running_var", channels, 1.0f);
+  BatchNormAffineConstants out{std::vector<float>(channels), std::vector<float>(channels)};
+  for (size_t c = 0; c < channels; ++c) {
+    const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    out.scale[c] = static_cast<float>(a);
+    out.shift[c] = static_cast<float>(beta[c] - mean[c] * a);
+  }
+  return out;
+}
+
+namespace {
+
+using Enqueue = std::function<void(const StreamResources&)>;
+
+// The device address of the node's parameter `role`; null when the node has none.
+const float* Param(const NodeBinding& b, const char* role) {
+  auto it = b.node->params.find(role);
+  return it == b.node->params.end() ? nullptr : b.weights->At(it->second);
 }
 
 // A node whose work is y = f(x) on one input, on the node's stream.
@@ -155,21 +170,11 @@ BoundNode BindChannelAffine(const NodeBinding& b) {
   return Affine(b, attrs.scale, attrs.shift);
 }
 
-// Inference BatchNorm as an affine map, folded in double precision like the host kernel.
+// Inference BatchNorm as an affine map (BatchNormAffine).
 BoundNode BindBatchNorm(const NodeBinding& b) {
-  const size_t channels = static_cast<size_t>(b.inputs.at(0).shape.c);
-  const double eps = b.node->attr<BatchNormAttrs>().eps;
-  const std::vector<float> gamma = HostParam(b, "weight", channels, 1.0f);
-  const std::vector<float> beta = HostParam(b, "bias", channels, 0.0f);
-  const std::vector<float> mean = HostParam(b, "running_mean", channels, 0.0f);
-  const std::vector<float> var = HostParam(b, "running_var", channels, 1.0f);
-  std::vector<float> scale(channels), shift(channels);
-  for (size_t c = 0; c < channels; ++c) {
-    const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
-    scale[c] = static_cast<float>(a);
-    shift[c] = static_cast<float>(beta[c] - mean[c] * a);
-  }
-  return Affine(b, scale, shift);
+  const BatchNormAffineConstants a =
+      BatchNormAffine(b, static_cast<size_t>(b.inputs.at(0).shape.c));
+  return Affine(b, a.scale, a.shift);
 }
 
 BoundNode BindLinear(const NodeBinding& b) {

@@ -89,6 +89,18 @@ struct BoundNode {
   std::string note = "";  // how it runs where there was a choice (a typed conv's output strategy)
 };
 
+// The node's parameter `role` downloaded to the host (`count` values, else an Error naming
+// the tensor), or `count` copies of `fallback` when the node has none.
+std::vector<float> HostParam(const NodeBinding& b, const char* role, size_t count, float fallback);
+
+// Inference BatchNorm as y = x * scale[c] + shift[c]:
+//   scale = gamma / sqrt(var + eps), shift = beta - mean * scale
+// folded in double precision like the host kernel, then rounded to fp32.
+struct BatchNormAffineConstants {
+  std::vector<float> scale, shift;
+};
+BatchNormAffineConstants BatchNormAffine(const NodeBinding& b, size_t channels);
+
 // Binds one launched node; throws incept::Error naming the node if its op has no launcher
 // or its configuration is not supported (e.g. asymmetric conv padding).
 BoundNode BindNode(const NodeBinding& binding);

@@ -37,16 +37,6 @@ std::string ParamName(const NodeBinding& b, const char* role) {
   return it == b.node->params.end() ? std::string() : it->second;
 }
 
-std::vector<float> HostParam(const NodeBinding& b, const char* role, size_t count, float fallback) {
-  const std::string name = ParamName(b, role);
-  if (name.empty()) return std::vector<float>(count, fallback);
-  std::vector<float> v = b.weights->Download(name);
-  if (v.size() != count)
-    throw Error("tensor \"" + name + "\" has " + std::to_string(v.size()) + " values, expected " +
-                std::to_string(count));
-  return v;
-}
-
 // An fp32 NCHW view as the fp32 kernels take it (Softmax, the FC's fp32 bias epilogue).
 simt::TensorRef Fp32(const AnyTensorRef& t, const char* role) {
   if (t.type != ElementType::kF32 || (t.layout != Layout::kNCHW && t.shape.plane() != 1))
@@ -214,21 +204,11 @@ BoundNode BindChannelAffine(const NodeBinding& b) {
   return Affine(b, attrs.scale, attrs.shift);
 }
 
-// Inference BatchNorm as an affine map, folded in double precision like the host kernel.
+// Inference BatchNorm as an affine map (BatchNormAffine).
 BoundNode BindBatchNorm(const NodeBinding& b) {
-  const size_t channels = static_cast<size_t>(b.typed_inputs.at(0).shape.c);
-  const double eps = b.node->attr<BatchNormAttrs>().eps;
-  const std::vector<float> gamma = HostParam(b, "weight", channels, 1.0f);
-  const std::vector<float> beta = HostParam(b, "bias", channels, 0.0f);
-  const std::vector<float> mean = HostParam(b, "running_mean", channels, 0.0f);
-  const std::vector<float> var = HostParam(b, "running_var", channels, 1.0f);
-  std::vector<float> scale(channels), shift(channels);
-  for (size_t c = 0; c < channels; ++c) {
-    const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
-    scale[c] = static_cast<float>(a);
-    shift[c] = static_cast<float>(beta[c] - mean[c] * a);
-  }
-  return Affine(b, scale, shift);
+  const BatchNormAffineConstants a =
+      BatchNormAffine(b, static_cast<size_t>(b.typed_inputs.at(0).shape.c));
+  return Affine(b, a.scale, a.shift);
 }
 
 BoundNode BindRelu(const NodeBinding& b) {
