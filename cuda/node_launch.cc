@@ -10,6 +10,7 @@
 #include "cuda/cublas_linear.h"
 #include "cuda/elementwise_misc.cuh"
 #include "cuda/fused_reduce_conv.cuh"
+#include "cuda/launch_fused_reduce_conv_tc.h"
 #include "cuda/lrn.cuh"
 #include "cuda/pool.cuh"
 #include "cuda/softmax.cuh"
@@ -106,6 +107,7 @@ BoundNode BindConv2d(const NodeBinding& b) {
 }
 
 BoundNode BindFusedReduceConv(const NodeBinding& b) {
+  if (b.format.type != ElementType::kF32) return BindFusedReduceConvTc(b);
   const FusedReduceConvAttrs attrs = b.node->attr<FusedReduceConvAttrs>();
   const float* reduce_weight = Param(b, "reduce_weight");
   const float* reduce_bias = Param(b, "reduce_bias");

@@ -1,0 +1,104 @@
+#include "cuda/launch_fused_reduce_conv_tc.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include "cuda/check.h"
+#include "cuda/fused_reduce_conv_tc.cuh"
+#include "graph/error.h"
+
+namespace incept {
+namespace cuda {
+namespace {
+
+// W1 then W2, packed, in one device allocation (each 256-byte aligned: the kernel needs 32).
+struct PackedDeviceWeights {
+  DeviceArena memory;
+  const void* reduce_weight = nullptr;
+  const void* weight = nullptr;
+};
+
+size_t AlignUp256(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
+std::shared_ptr<const PackedDeviceWeights> Pack(const DeviceWeights& weights, const Node& node,
+                                                simt::TcElement element,
+                                                const FusedReduceConvAttrs& attrs) {
+  const std::vector<float> w1 = weights.Download(node.params.at("reduce_weight"));
+  const std::vector<float> w2 = weights.Download(node.params.at("weight"));
+  const simt::PackedFusedReduceConvTcWeights packed =
+      simt::PackFusedReduceConvTcWeights(element, attrs, w1.data(), w2.data());
+  const size_t b1 = packed.reduce_weight.size() * sizeof(uint16_t);
+  const size_t b2 = packed.weight.size() * sizeof(uint16_t);
+  auto out = std::make_shared<PackedDeviceWeights>();
+  out->memory = DeviceArena(AlignUp256(b1) + b2);
+  void* d1 = out->memory.At(0, b1);
+  void* d2 = out->memory.At(AlignUp256(b1), b2);
+  CUDA_CHECK(cudaMemcpy(d1, packed.reduce_weight.data(), b1, cudaMemcpyHostToDevice));
+  CUDA_CHECK(cudaMemcpy(d2, packed.weight.data(), b2, cudaMemcpyHostToDevice));
+  out->reduce_weight = d1;
+  out->weight = d2;
+  return out;
+}
+
+// Packed copies shared by every context bound to the same weights content on one device:
+// key (device, weights fingerprint, W1 name, W2 name, element). Entries live while a
+// context holds them.
+std::shared_ptr<const PackedDeviceWeights> SharedPack(const DeviceWeights& weights,
+                                                      const Node& node, simt::TcElement element,
+                                                      const FusedReduceConvAttrs& attrs) {
+  using Key = std::tuple<int, uint64_t, std::string, std::string, int>;
+  static std::mutex mutex;
+  static std::map<Key, std::weak_ptr<const PackedDeviceWeights>> cache;
+  const Key key{weights.device(), weights.fingerprint(), node.params.at("reduce_weight"),
+                node.params.at("weight"), static_cast<int>(element)};
+  std::lock_guard<std::mutex> lock(mutex);
+  if (std::shared_ptr<const PackedDeviceWeights> hit = cache[key].lock()) return hit;
+  std::shared_ptr<const PackedDeviceWeights> packed = Pack(weights, node, element, attrs);
+  cache[key] = packed;
+  return packed;
+}
+
+}  // namespace
+
+BoundNode BindFusedReduceConvTc(const NodeBinding& b) {
+  const Node& node = *b.node;
+  const std::string at = "node \"" + node.name + "\" (FusedReduceConv): ";
+  if (b.format.layout != Layout::kNHWC || b.format.type == ElementType::kF32)
+    throw Error(at + "the tensor-core kernel takes fp16 or bf16 NHWC, not " +
+                ElementTypeName(b.format.type) + " " + LayoutName(b.format.layout));
+  const FusedReduceConvAttrs attrs = node.attr<FusedReduceConvAttrs>();
+  std::string why;
+  if (!SupportsFusedReduceConvTc(attrs, &why)) throw Error(at + why);
+  if (b.inputs.size() != 1) throw Error(at + "expected one input");
+  const simt::TcElement element =
+      b.format.type == ElementType::kF16 ? simt::TcElement::kHalf : simt::TcElement::kBFloat16;
+  std::shared_ptr<const PackedDeviceWeights> packed = SharedPack(*b.weights, node, element, attrs);
+
+  // Strides in elements: an NHWC view's batch stride is its root's C*H*W, so its pixel
+  // stride is that over H*W (the root's C); a concat slice's pointer is already at its
+  // first channel.
+  const simt::ConstTensorRef& in = b.inputs[0];
+  simt::FusedReduceConvTcArgs args;
+  args.element = element;
+  args.in_shape = in.shape;
+  args.in = in.data;
+  args.in_pixel_stride = in.batch_stride / in.shape.plane();
+  args.reduce_weight = packed->reduce_weight;
+  args.reduce_bias = b.weights->At(node.params.at("reduce_bias"));
+  args.weight = packed->weight;
+  args.bias = attrs.conv.has_bias ? b.weights->At(node.params.at("bias")) : nullptr;
+  args.attrs = attrs;
+  args.out_shape = b.output.shape;
+  args.out = b.output.data;
+  args.out_pixel_stride = b.output.batch_stride / b.output.shape.plane();
+  args.out_channel_offset = 0;
+  args.cout_per_block = b.fused_cout_per_block;
+  args.tile_h = b.fused_tile_h;
+  return {[packed, args](const StreamResources& s) { FusedReduceConvTcForward(args, s.stream); },
+          0};
+}
+
+}  // namespace cuda
+}  // namespace incept
