@@ -51,7 +51,7 @@ class TcPairTimer : public ReducePairTimer {
  public:
   TcPairTimer(simt::TcElement element, cudaStream_t stream) : element_(element), stream_(stream) {}
   PairMeasurement Measure(const Graph& graph, const ReducePair& pair) override {
-    constexpr int kRounds = 5, kIterations = 20;
+    constexpr int kRounds = 3, kIterations = 10;
     const Node& reduce = graph.nodes[pair.reduce];
     const Shape in = graph.nodes.at(graph.IndexOf(reduce.inputs.at(0))).shape;
     FusedPairTimingRequest request;
@@ -60,7 +60,7 @@ class TcPairTimer : public ReducePairTimer {
     request.height = static_cast<int>(in.h);
     request.width = static_cast<int>(in.w);
     request.element = element_;
-    request.warmup = 3;
+    request.warmup = 2;
     request.iterations = kIterations;
     std::vector<FusedPairTiming> rounds;
     std::vector<double> fused_us, pair_us;

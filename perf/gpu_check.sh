@@ -27,7 +27,9 @@
 #      batch 1 and 64
 #   7b. Inception-v3: incept bench and the same PyTorch variants, batch 1 and 64
 #   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
-#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
+#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json);
+#       GoogLeNet fp16 at batch 1, 64, 256 with fusion chosen per layer vs --no-fuse-reduce
+#       ($OUT/fused_network_chosen.json, fused_network_off.json)
 #   7d. precisions: ours fp32/tf32/fp16/bf16 at batch 1,8,64,256; PyTorch eager fp32, fp16
 #      channels_last + CUDA graph, torch.compile max-autotune (capped per batch by
 #      $INCEPT_COMPILE_CAP_S, default 120 s); cuBLAS fp16 8192^3 GEMM (perf/precision_baselines.py)
@@ -453,6 +455,16 @@ if [[ -x $PAIRS_BENCH ]]; then
 else
   say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
 fi
+# The network: GoogLeNet fp16 with fusion chosen per layer by the tactic (each pair timed at
+# each batch, confirmed on the whole plan) against --no-fuse-reduce; 60 s at most in all.
+for mode in chosen off; do
+  flag=; limit=40; [[ $mode == off ]] && { flag=--no-fuse-reduce; limit=20; }
+  say "fused pairs in GoogLeNet: incept bench --precision fp16 --batch 1,64,256 ($mode: $OUT/fused_network_$mode.json)"
+  timeout $limit "$INCEPT" bench model_zoo/googlenet_torchvision.json --backend cuda --precision fp16 \
+    --batch 1,64,256 --warmup 3 --iterations 10 --json $flag >"$OUT/fused_network_$mode.json" \
+    2>"$OUT/fused_network_$mode.err" \
+    || say "fused network bench ($mode) failed or timed out: $(tail -1 "$OUT/fused_network_$mode.err")"
+done
 
 # ---- 7d. precisions (docs/precision.md): ours per precision x batch, PyTorch's three
 # baselines at the same batches (torch.compile capped per batch), the cuBLAS fp16 GEMM
