@@ -13,6 +13,7 @@
 //                graph replays with their concurrent streams; the unfused stays unless the
 //                fused is faster beyond the noise (also cached), so the choice is never
 //                measurably slower than the unfused plan.
+#include <cmath>
 #include <cstdio>
 #include <map>
 

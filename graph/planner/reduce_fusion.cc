@@ -140,7 +140,16 @@ std::vector<ReduceFusionDecision> DecideReduceFusionsByTiming(const Graph& graph
       d.candidates = *hit;
       d.why = "timing cache";
     } else {
-      const PairMeasurement m = timer.Measure(graph, p);
+      PairMeasurement m;
+      try {
+        m = timer.Measure(graph, p);
+      } catch (const Error& e) {
+        // e.g. the fused kernel's launch or cuDNN failed for this shape: the pair stays.
+        d.reason = FusionReason::kUnsupported;
+        d.why = std::string("timing failed: ") + e.what();
+        decisions.push_back(std::move(d));
+        continue;
+      }
       cpb = m.cout_per_block;
       th = m.tile_h;
       d.candidates = {m.pair, m.fused};

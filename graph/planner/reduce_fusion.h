@@ -89,7 +89,8 @@ struct TimedFusionOptions {
 
 // One decision per pair of `graph`: unsupported pairs kUnsupported (not fused); the others
 // from the cache or the timer, fused iff the fused candidate beats the pair beyond noise
-// (kMeasured either way). Timed results are added to the cache.
+// (kMeasured either way). Timed results are added to the cache. A pair whose timing throws
+// Error stays unfused (kUnsupported, "timing failed: ...") and is not cached.
 std::vector<ReduceFusionDecision> DecideReduceFusionsByTiming(const Graph& graph,
                                                               const ReducePairSupport& supported,
                                                               ReducePairTimer& timer,

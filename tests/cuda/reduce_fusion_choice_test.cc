@@ -23,11 +23,18 @@ namespace {
 using testing::RandomInput;
 using testing::RelativeL2;
 
-#define REQUIRE_FP16_ON_GPU()                                                             \
-  INCEPT_REQUIRE_GPU();                                                                   \
-  RegisterCudaBackend();                                                                  \
-  if (std::string why = CreateBackend("cuda")->CannotRun(Precision::kFp16); !why.empty()) \
-  GTEST_SKIP() << why
+// Why these tests cannot run here ("" if they can).
+std::string Fp16SkipReason() {
+  if (!gpu_test::HaveDevice()) return "no CUDA device";
+  RegisterCudaBackend();
+  return CreateBackend("cuda")->CannotRun(Precision::kFp16);
+}
+
+#define REQUIRE_FP16_ON_GPU()                 \
+  do {                                        \
+    const std::string why = Fp16SkipReason(); \
+    if (!why.empty()) GTEST_SKIP() << why;    \
+  } while (0)
 
 Graph GoogLeNet() {
   return LoadGraph(std::string(INCEPT_SOURCE_DIR) + "/model_zoo/googlenet_torchvision.json");
@@ -52,7 +59,9 @@ TEST(ReduceFusionChoiceGpu, ChosenPerPairMatchesTheHostRoundingOracle) {
     int fused = 0;
     for (const ReduceFusionDecision& d : p.plan.reduce_fusions) {
       fused += d.fused;
-      if (d.reason == FusionReason::kMeasured) EXPECT_EQ(d.candidates.size(), 2u) << d.pair;
+      if (d.reason == FusionReason::kMeasured) {
+        EXPECT_EQ(d.candidates.size(), 2u) << d.pair;
+      }
     }
     std::printf("batch %lld: %d of %zu pairs fused\n", static_cast<long long>(batch), fused,
                 p.plan.reduce_fusions.size());

@@ -38,6 +38,7 @@ class FakePairTimer : public ReducePairTimer {
     const std::string& name = graph.nodes[pair.conv].name;
     const int64_t batch = graph.nodes[pair.conv].shape.n;
     ++calls[name];
+    if (name == fail) throw Error("launch failed");
     PairMeasurement m;
     m.pair = {kReducePairCandidate, 100.0, 0.01, 5};
     double fused = 130.0, spread = 0.01;
@@ -53,6 +54,7 @@ class FakePairTimer : public ReducePairTimer {
     return m;
   }
   std::map<std::string, int> calls;
+  std::string fail;  // this pair's timing throws
   int total() const {
     int n = 0;
     for (const auto& [name, count] : calls) n += count;
@@ -148,6 +150,20 @@ TEST(ReduceFusionChoice, WarmCacheTimesNothingAndDecidesAlike) {
   other.device.backend = "other";
   DecideReduceFusionsByTiming(graph, Supported, again, other);
   EXPECT_EQ(again.total(), 17);
+}
+
+TEST(ReduceFusionChoice, AFailedTimingKeepsThePairUnfused) {
+  TimingCache cache;
+  FakePairTimer timer;
+  timer.fail = "inception3a.branch3.1.conv";
+  const Graph graph = OptimisedGoogLeNet(1);
+  const auto d = DecideReduceFusionsByTiming(graph, Supported, timer, Options(&cache));
+  const ReduceFusionDecision& x = Find(d, "inception3a.branch3.1.conv");
+  EXPECT_FALSE(x.fused);
+  EXPECT_EQ(x.reason, FusionReason::kUnsupported);
+  EXPECT_EQ(x.why, "timing failed: launch failed");
+  EXPECT_TRUE(Find(d, "inception3b.branch3.1.conv").fused);  // the others go on
+  EXPECT_EQ(cache.size(), 16u);                              // 17 signatures, one failed
 }
 
 TEST(ReduceFusionChoice, TacticsAndTextRecordTheChoice) {

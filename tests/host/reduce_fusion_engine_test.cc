@@ -35,8 +35,15 @@ class AlternatingFusionBackend : public Backend {
     const int64_t batch = graph.nodes.at(graph.InputIndices().at(0)).shape.n;
     std::vector<ReduceFusionDecision> d =
         UniformReduceFusions(graph, false, FusionReason::kMeasured, "alternating");
-    for (size_t i = 0; i < d.size(); ++i)
+    for (size_t i = 0; i < d.size(); ++i) {
       d[i].fused = (i % 2) == static_cast<size_t>(batch % 2 == 0);
+      // Times as a timed backend records them (they travel through engine files and into
+      // the fused nodes' tactics).
+      d[i].tile_h = 4;
+      d[i].cout_per_block = 64;
+      d[i].candidates = {{kReducePairCandidate, 100.0 + i, 0.01, 5},
+                         {FusedLaunchName(64, 4), d[i].fused ? 50.0 : 150.0, 0.02, 5}};
+    }
     return d;
   }
   void AssignTactics(const Graph& graph, const WeightMap& weights, Plan& plan) override {
@@ -139,6 +146,13 @@ TEST(ReduceFusionEngine, EngineFileKeepsEachPlansFusions) {
     EXPECT_EQ(FusedNodes(b.graph), FusedCount(a.plan));
     EXPECT_EQ(b.graph.nodes.size(), a.graph.nodes.size());
     EXPECT_TRUE(b.plan.tactics == a.plan.tactics);
+    // A fused node's tactic names the launch and lists both candidates.
+    const int fused_node = b.graph.IndexOf(a.plan.reduce_fusions.at(shape.n == 1 ? 0 : 1).pair);
+    ASSERT_GE(fused_node, 0);
+    EXPECT_EQ(b.graph.nodes[fused_node].op, OpKind::kFusedReduceConv);
+    EXPECT_EQ(b.plan.tactics[fused_node].kind, TacticKind::kFusedReduceConv);
+    EXPECT_EQ(b.plan.tactics[fused_node].name, "fused_reduce_conv_tc/cpb64/th4");
+    EXPECT_EQ(b.plan.tactics[fused_node].candidates.size(), 2u);
     const Tensor input = RandomInput({shape.n, 3, 40, 40}, 21);
     const Tensor x = built.Run(input).at(0), y = loaded->Run(input).at(0);
     ASSERT_EQ(x.data.size(), y.data.size());
