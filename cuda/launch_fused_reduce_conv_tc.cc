@@ -1,5 +1,6 @@
 #include "cuda/launch_fused_reduce_conv_tc.h"
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,8 @@ std::shared_ptr<const PackedDeviceWeights> SharedPack(const DeviceWeights& weigh
                 node.params.at("weight"), static_cast<int>(element)};
   std::lock_guard<std::mutex> lock(mutex);
   if (std::shared_ptr<const PackedDeviceWeights> hit = cache[key].lock()) return hit;
+  for (auto it = cache.begin(); it != cache.end();)  // forget copies no context holds
+    it = it->second.expired() ? cache.erase(it) : std::next(it);
   std::shared_ptr<const PackedDeviceWeights> packed = Pack(weights, node, element, attrs);
   cache[key] = packed;
   return packed;

@@ -193,18 +193,7 @@ std::vector<ReduceFusionDecision> CudaBackend::ChooseReduceFusions(
     plans = SelectTactic({"unfused plan", "fused plan"}, plan_timer, rounds).candidates;
     if (cache) cache->Insert(timed.device, signature, plans);
   }
-  char line[160];
-  std::snprintf(line, sizeof line, "whole plan %.1fus fused vs %.1fus unfused", plans[1].median_us,
-                plans[0].median_us);
-  const bool keep = BeatsIncumbent(plans[0], plans[1]);
-  for (ReduceFusionDecision& d : decisions) {
-    if (!d.fused) continue;
-    d.why += (d.why.empty() ? "" : "; ") + std::string(line);
-    if (!keep) {
-      d.fused = false;
-      d.reason = FusionReason::kWholePlan;
-    }
-  }
+  ConfirmOnWholePlan(decisions, plans);
   return decisions;
 }
 

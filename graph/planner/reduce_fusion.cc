@@ -165,6 +165,24 @@ std::vector<ReduceFusionDecision> DecideReduceFusionsByTiming(const Graph& graph
   return decisions;
 }
 
+bool ConfirmOnWholePlan(std::vector<ReduceFusionDecision>& decisions,
+                        const std::vector<TacticCandidate>& plans) {
+  if (plans.size() != 2) throw Error("whole-plan confirmation: expected 2 plans");
+  char line[160];
+  std::snprintf(line, sizeof line, "whole plan %.1fus fused vs %.1fus unfused", plans[1].median_us,
+                plans[0].median_us);
+  const bool keep = BeatsIncumbent(plans[0], plans[1]);
+  for (ReduceFusionDecision& d : decisions) {
+    if (!d.fused) continue;
+    d.why += (d.why.empty() ? "" : "; ") + std::string(line);
+    if (!keep) {
+      d.fused = false;
+      d.reason = FusionReason::kWholePlan;
+    }
+  }
+  return keep;
+}
+
 void RecordReduceFusionTactics(const Graph& graph, Plan& plan) {
   if (plan.tactics.size() != graph.nodes.size()) return;  // no tactics assigned
   std::map<std::string, int> index;

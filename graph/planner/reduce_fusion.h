@@ -96,6 +96,13 @@ std::vector<ReduceFusionDecision> DecideReduceFusionsByTiming(const Graph& graph
                                                               ReducePairTimer& timer,
                                                               const TimedFusionOptions& options);
 
+// The whole-plan confirmation's verdict: `plans` = [unfused plan (the incumbent), fused
+// plan], each timed on the whole plan. Unless the fused plan beats the unfused one beyond
+// the noise (BeatsIncumbent), every fused decision goes back to unfused (kWholePlan); each
+// fused decision's `why` gains both plans' times either way. Returns whether fusion stays.
+bool ConfirmOnWholePlan(std::vector<ReduceFusionDecision>& decisions,
+                        const std::vector<TacticCandidate>& plans);
+
 // Copies each timed decision into plan.tactics (graph: the plan's, with the fused pairs
 // fused): a fused node's tactic becomes kFusedReduceConv named after its launch with the
 // pair's candidates; an unfused pair's KxK conv keeps its tactic and gains the candidates.

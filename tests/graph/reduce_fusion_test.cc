@@ -207,6 +207,38 @@ TEST(ReduceFusionChoice, TacticsAndTextRecordTheChoice) {
       << text;
 }
 
+TEST(ReduceFusionChoice, WholePlanKeepsFusionOnlyWhenFasterBeyondNoise) {
+  TimingCache cache;
+  FakePairTimer timer;
+  const Graph graph = OptimisedGoogLeNet(1);
+  const auto measured = DecideReduceFusionsByTiming(graph, Supported, timer, Options(&cache));
+  auto count = [](const std::vector<ReduceFusionDecision>& d) {
+    int n = 0;
+    for (const ReduceFusionDecision& x : d) n += x.fused;
+    return n;
+  };
+  ASSERT_EQ(count(measured), 9);
+  struct Case {
+    double unfused_us, fused_us, spread;
+    bool keep;
+  };
+  // Faster beyond noise; faster within the 5% spread; slower.
+  for (const Case& c :
+       {Case{1000, 900, 0.02, true}, Case{1000, 970, 0.05, false}, Case{1000, 1100, 0.01, false}}) {
+    std::vector<ReduceFusionDecision> d = measured;
+    const bool kept = ConfirmOnWholePlan(
+        d, {{"unfused plan", c.unfused_us, c.spread, 5}, {"fused plan", c.fused_us, 0.01, 5}});
+    EXPECT_EQ(kept, c.keep) << c.fused_us;
+    EXPECT_EQ(count(d), c.keep ? 9 : 0);
+    const ReduceFusionDecision& x = Find(d, "inception3a.branch3.1.conv");
+    EXPECT_EQ(x.reason, c.keep ? FusionReason::kMeasured : FusionReason::kWholePlan);
+    EXPECT_NE(x.why.find("whole plan"), std::string::npos) << x.why;
+    EXPECT_EQ(x.candidates, Find(measured, "inception3a.branch3.1.conv").candidates);
+    // Pairs that lost alone are untouched.
+    EXPECT_EQ(Find(d, "inception3a.branch2.1.conv").why, "");
+  }
+}
+
 TEST(ReduceFusionChoice, ApplyRefusesPairsTheGraphLacks) {
   Graph graph = OptimisedGoogLeNet(1);
   std::vector<ReduceFusionDecision> d = UniformReduceFusions(graph, true, FusionReason::kOption);
