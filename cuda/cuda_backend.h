@@ -41,6 +41,12 @@ class CudaBackend : public Backend {
   // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
   // Tactic selection will decide per layer once the kernel is tuned.
   bool PrefersReduceFusion() const override { return false; }
+  // Per plan (cuda/reduce_fusion_choice.cc): fp32/tf32 never fuse; fp16/bf16 fuse a pair
+  // where the tensor-core kernel measured faster than cuDNN's two convs beyond the noise at
+  // the plan's batch and type, confirmed on the whole plan (timing cache: a warm one times
+  // nothing).
+  std::vector<ReduceFusionDecision> ChooseReduceFusions(
+      const Graph& graph, const WeightMap& weights, const ReduceFusionRequest& request) override;
   // fp32 everywhere; fp16 needs compute capability 7.0 (tensor cores: the precision is
   // defined as tensor-op convs and FC; sm_6x would run cuDNN's fp16 without them, slower
   // than fp32, so it is refused rather than run slowly); tf32 and bf16 need 8.0 (tensor-op

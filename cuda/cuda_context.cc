@@ -10,6 +10,7 @@
 #include "cuda/plan/typed_views.h"
 #include "graph/error.h"
 #include "graph/op_registry.h"
+#include "graph/planner/reduce_fusion.h"
 
 namespace incept {
 namespace cuda {
@@ -166,6 +167,10 @@ void CudaContext::BindNodes(const ContextOptions& options) {
     if (i < options.conv_algorithms.size()) binding.conv_algorithm = options.conv_algorithms[i];
     binding.bound_conv_algorithm = &conv_algorithms_[i];
     binding.constants = &constants_;
+    if (const ReduceFusionDecision* d = FusedDecision(plan_, graph_.nodes[i].name)) {
+      binding.fused_tile_h = d->tile_h;
+      binding.fused_cout_per_block = d->cout_per_block;
+    }
     nodes_[i] = BindNode(binding);
   }
 }

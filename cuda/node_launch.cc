@@ -10,6 +10,7 @@
 #include "cuda/cublas_linear.h"
 #include "cuda/elementwise_misc.cuh"
 #include "cuda/fused_reduce_conv.cuh"
+#include "cuda/launch_fused_reduce_conv_tc.h"
 #include "cuda/lrn.cuh"
 #include "cuda/node_launch_typed.h"
 #include "cuda/pool.cuh"

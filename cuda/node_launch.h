@@ -3,7 +3,8 @@
 // algorithm, derived constants) and returns a closure that only enqueues work.
 //
 //   Conv2d            cuDNN, bias + ReLU fused, strided descriptors (writes concat slices)
-//   FusedReduceConv   our fused 1x1 -> KxK kernel
+//   FusedReduceConv   our fused 1x1 -> KxK kernel (fp16/bf16 NHWC: the tensor-core one,
+//                     launch_fused_reduce_conv_tc.h)
 //   Max/AvgPool, AdaptiveAvgPool, LRN, Softmax, ChannelAffine   our kernels
 //   BatchNorm         ChannelAffine with s = gamma / sqrt(var + eps), t = beta - mean * s
 //                     (computed in double when the context is built, as the host does)
@@ -33,6 +34,7 @@
 #include "cuda/kernels/tensor_ref.h"
 #include "cuda/plan/conv_descriptors.h"
 #include "graph/graph.h"
+#include "graph/planner/plan.h"
 
 namespace incept {
 namespace cuda {
@@ -81,6 +83,9 @@ struct NodeBinding {
   std::vector<simt::AnyTensorRef> typed_inputs;
   simt::AnyTensorRef typed_output;
   ConvOutputRequest conv_output = ConvOutputRequest::kAuto;
+  // A FusedReduceConv's tensor-core launch as its reduce-fusion decision recorded (0: the
+  // kernel's defaults).
+  int fused_tile_h = 0, fused_cout_per_block = 0;
 };
 
 struct BoundNode {

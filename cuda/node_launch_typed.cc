@@ -12,6 +12,7 @@
 #include "cuda/convert.cuh"
 #include "cuda/cublas_linear.h"
 #include "cuda/cudnn_conv_typed.h"
+#include "cuda/launch_fused_reduce_conv_tc.h"
 #include "cuda/lrn.cuh"
 #include "cuda/plan/typed_support.h"
 #include "cuda/plan/typed_views.h"
@@ -285,21 +286,14 @@ struct Launcher {
 };
 
 const Launcher kTypedLaunchers[] = {
-    {OpKind::kConv2d, BindConv2d},
-    {OpKind::kReLU, BindRelu},
-    {OpKind::kMaxPool, BindPool},
-    {OpKind::kAvgPool, BindPool},
-    {OpKind::kAdaptiveAvgPool, BindAdaptiveAvgPool},
-    {OpKind::kLRN, BindLrn},
-    {OpKind::kBatchNorm, BindBatchNorm},
-    {OpKind::kConcat, BindConcat},
-    {OpKind::kDropout, BindDropout},
-    {OpKind::kFlatten, BindFlatten},
-    {OpKind::kLinear, BindLinear},
-    {OpKind::kSoftmax, BindSoftmax},
-    {OpKind::kChannelAffine, BindChannelAffine},
-    {OpKind::kAdd, BindAdd},
-    {OpKind::kChannelSlice, BindChannelSlice},
+    {OpKind::kConv2d, BindConv2d},   {OpKind::kFusedReduceConv, BindFusedReduceConvTc},
+    {OpKind::kReLU, BindRelu},       {OpKind::kMaxPool, BindPool},
+    {OpKind::kAvgPool, BindPool},    {OpKind::kAdaptiveAvgPool, BindAdaptiveAvgPool},
+    {OpKind::kLRN, BindLrn},         {OpKind::kBatchNorm, BindBatchNorm},
+    {OpKind::kConcat, BindConcat},   {OpKind::kDropout, BindDropout},
+    {OpKind::kFlatten, BindFlatten}, {OpKind::kLinear, BindLinear},
+    {OpKind::kSoftmax, BindSoftmax}, {OpKind::kChannelAffine, BindChannelAffine},
+    {OpKind::kAdd, BindAdd},         {OpKind::kChannelSlice, BindChannelSlice},
 };
 
 }  // namespace

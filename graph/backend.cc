@@ -35,4 +35,19 @@ std::vector<std::string> BackendNames() {
   return names;
 }
 
+std::vector<ReduceFusionDecision> Backend::ChooseReduceFusions(const Graph& graph,
+                                                               const WeightMap& weights,
+                                                               const ReduceFusionRequest& request) {
+  (void)weights;
+  switch (request.mode) {
+    case ReduceFusionMode::kNever:
+      return UniformReduceFusions(graph, false, FusionReason::kOption, "fuse_reduce off");
+    case ReduceFusionMode::kAlways:
+      return UniformReduceFusions(graph, true, FusionReason::kOption, "fuse_reduce on");
+    case ReduceFusionMode::kBackendChooses:
+      break;
+  }
+  return UniformReduceFusions(graph, true, FusionReason::kHostDefault);
+}
+
 }  // namespace incept

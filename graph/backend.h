@@ -14,6 +14,7 @@
 #include "graph/io_binding.h"
 #include "graph/planner/device_key.h"
 #include "graph/planner/plan.h"
+#include "graph/planner/reduce_fusion.h"
 #include "graph/planner/timing_cache.h"
 #include "graph/tensor.h"
 
@@ -93,9 +94,18 @@ class Backend {
   virtual std::string name() const = 0;
   // Why this backend cannot run here (e.g. "no CUDA device"), or "" if it can.
   virtual std::string Unavailable() const = 0;
-  // Whether the graph passes should fuse each 1x1 reduce conv into its KxK conv for this
-  // backend by default (until tactic selection decides per layer and batch by timing).
+  // Whether one graph optimised for every shape should fuse each 1x1 reduce conv into its
+  // KxK conv on this backend (callers that plan without an Engine: the throughput bench, the
+  // C API's CUDA path). The Engine asks ChooseReduceFusions per plan instead.
   virtual bool PrefersReduceFusion() const { return true; }
+  // Which 1x1 reduce -> KxK conv pairs of `graph` (unfused, shapes inferred for one input
+  // shape) that shape's plan fuses: one decision per pair (graph/planner/reduce_fusion.h).
+  // kNever: none; kAlways: every pair the backend's fused kernel supports; kBackendChooses:
+  // the backend's choice, by timing where it has one. The default fuses every pair unless
+  // kNever (the host backend: it is the oracle and fusion is its default). Thread-safe.
+  virtual std::vector<ReduceFusionDecision> ChooseReduceFusions(const Graph& graph,
+                                                                const WeightMap& weights,
+                                                                const ReduceFusionRequest& request);
   // Fills plan.tactics (graph/planner/tactic.h), one per node, for a scheduled and
   // memory-planned plan, choosing by timing where the backend has choices (`weights` as for
   // Compile). Compile then builds what the tactics say, without timing again. The default

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "graph/error.h"
+#include "graph/planner/reduce_fusion.h"
 #include "graph/shape_inference.h"
 #include "graph/stats.h"
 #include "host/host_backend.h"
@@ -61,8 +62,13 @@ Engine::Engine(Graph graph, WeightMap weights, EngineOptions options)
   if (options_.optimize) {
     OptimizeOptions passes;
     passes.merge_horizontal = options_.merge_horizontal;
-    passes.fuse_reduce = options_.fuse_reduce.value_or(backend_->PrefersReduceFusion());
+    // Reduce fusion is decided per input shape (PreparedSlot): the optimised graph keeps
+    // every pair unfused.
+    passes.fuse_reduce = false;
     report_ = OptimizeGraph(graph_, weights_, passes);
+    reduce_fusion_ = !options_.fuse_reduce.has_value() ? ReduceFusionMode::kBackendChooses
+                     : *options_.fuse_reduce           ? ReduceFusionMode::kAlways
+                                                       : ReduceFusionMode::kNever;
   } else {
     // As loaded, but without the aux heads: they are not part of the inference graph (and
     // their fixed FC sizes would refuse other input sizes).
@@ -90,6 +96,8 @@ Engine::Engine(Planned planned, const std::string& backend, EngineOptions option
   InferShapes(graph_);
   CheckWeights(graph_, weights_);
   ChooseBackend();
+  // Shapes not in the file are planned on first use, their fusions chosen as usual.
+  reduce_fusion_ = ReduceFusionMode::kBackendChooses;
   for (Prepared& prepared : planned.prepared) {
     const std::vector<int> inputs = prepared.graph.InputIndices();
     if (inputs.size() != 1) throw Error("a planned graph must have exactly one input");
@@ -148,8 +156,19 @@ Engine::ShapeSlot& Engine::PreparedSlot(const Shape& shape) {
     auto prepared = std::make_unique<Prepared>();
     prepared->graph = graph_;
     InferShapes(prepared->graph, shape);
+    // Reduce fusion for this shape and precision (the backend may time each pair), then the
+    // plan of the graph with those pairs fused.
+    ReduceFusionRequest request;
+    request.precision = options_.precision;
+    request.streams = options_.streams;
+    request.mode = reduce_fusion_;
+    std::vector<ReduceFusionDecision> fusions =
+        backend_->ChooseReduceFusions(prepared->graph, weights_, request);
+    if (ApplyReduceFusions(prepared->graph, fusions) > 0) InferShapes(prepared->graph, shape);
     prepared->plan = MakePlan(prepared->graph, options_.streams, options_.precision);
+    prepared->plan.reduce_fusions = std::move(fusions);
     backend_->AssignTactics(prepared->graph, weights_, prepared->plan);
+    RecordReduceFusionTactics(prepared->graph, prepared->plan);
     slot->prepared = std::move(prepared);
   }
   return *slot;

@@ -5,7 +5,8 @@
 //   Engine engine(std::move(graph), std::move(weights), {});
 //   std::vector<Tensor> logits = engine.Run(batch);  // batch: (N, 3, 224, 224)
 //
-// The graph passes run once, at construction. The plan (stream schedule, memory plan) and
+// The graph passes run once, at construction, except reduce fusion, which is decided per
+// input shape with its plan (Plan::reduce_fusions). The plan (stream schedule, memory plan) and
 // the backend's executables are built per input shape on first use and cached: any batch
 // and spatial size the network accepts runs.
 //
@@ -57,8 +58,10 @@ struct EngineOptions {
   bool optimize = true;           // run the graph passes
   int streams = 4;                // most concurrent streams in the schedule
   bool merge_horizontal = false;  // merge 1x1 convs sharing an input (OptimizeOptions)
-  // Fuse each 1x1 reduce into its KxK conv; unset: the backend's preference
-  // (Backend::PrefersReduceFusion).
+  // Fuse each 1x1 reduce into its KxK conv, decided per input shape when its plan is made
+  // (Plan::reduce_fusions): false never, true every pair the backend's fused kernel
+  // supports, unset the backend's choice (Backend::ChooseReduceFusions: the host fuses
+  // every pair; CUDA fp16/bf16 fuses where the fused kernel measured faster).
   std::optional<bool> fuse_reduce = std::nullopt;
   // Most executables Engine::Run keeps per input shape, i.e. most concurrent inferences
   // of one shape (each has its own arena); further callers wait. >= 1.
@@ -85,7 +88,9 @@ class Engine {
   // From a planned model: no graph passes run, and the given shapes are neither planned
   // nor tactic-selected again (other shapes are planned on first use as usual).
   // options.backend must be the one the plans were made for, or "auto"; optimize,
-  // merge_horizontal and fuse_reduce are ignored (the graph is already optimised).
+  // merge_horizontal and fuse_reduce are ignored (the graph is already optimised; each
+  // prepared graph has its plan's reduce fusions applied; other shapes' fusions are the
+  // backend's choice).
   Engine(Planned planned, const std::string& backend, EngineOptions options);
 
   // Engine files (host/engine_file/engine_file.h). Save plans every shape in `shapes`
@@ -167,6 +172,7 @@ class Engine {
   WeightMap weights_;
   EngineOptions options_;
   PassReport report_;
+  ReduceFusionMode reduce_fusion_ = ReduceFusionMode::kNever;  // per shape (PreparedSlot)
   std::unique_ptr<Backend> backend_;  // Compile is thread-safe (graph/backend.h)
   std::string backend_name_, fallback_reason_;
   std::vector<std::string> unused_weights_;

@@ -26,7 +26,9 @@
 #      builds at batch 8, the conv tactic's in-context candidates
 #   7b. Inception-v3: incept bench and PyTorch's eager fp32 and fp16 CUDA graph, batch 1 and 64
 #   7c. the tensor-core fused reduce conv vs cuDNN's two convs on GoogLeNet's 19 pairs,
-#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json)
+#       batch 1, 8, 64, fp16 (cuda/incept_fused_pairs_bench; $OUT/fused_pairs.txt, .json);
+#       GoogLeNet fp16 at batch 1, 64, 256 with fusion chosen per layer vs --no-fuse-reduce
+#       ($OUT/fused_network_chosen.json, fused_network_off.json)
 #   7d. precisions: ours fp32/fp16/tf32/bf16 at batch 1,8,64,256, --io device,pinned (a
 #      precision the backend refuses is a note in the table)
 #   7e. PyTorch in the same two io modes: eager fp32, fp16 channels_last + CUDA graph; the
@@ -54,10 +56,10 @@ BUDGETS='
     5      35    memcheck: reported as stopped at its budget, not as a failure
     6      35    bench.json (the fp32 pageable bench with its baseline)
     6b     35    the isolated profile, then the batch-64 one (its check line says so)
-    6c     60    the repeated batch-8 builds (the p50 spread), then the cold builds at 64, 8
+    6c     45    the repeated batch-8 builds (the p50 spread), then the cold builds at 64, 8
     7b     25    Inception-v3: the PyTorch half, then our bench
-    7c     15    the fused pairs JSON, then the table
-    7d     75    the precisions not reached, run in the order fp32, fp16, tf32, bf16 (notes)
+    7c     45    the network with fusion off, then chosen per layer; the pairs JSON, then table
+    7d     60    the precisions not reached, run in the order fp32, fp16, tf32, bf16 (notes)
     7e     30    PyTorch batches and variants not reached (its JSON keeps what was measured)
     7f      5    torch.compile batches not reached, run in the order 1, 256, 8, 64 (notes)
     8      10    the summary table and the packing of the logs
@@ -484,6 +486,19 @@ if [[ -x $PAIRS_BENCH ]]; then
 else
   say "no $PAIRS_BENCH: the fused pairs benchmark is skipped"
 fi
+# The network: GoogLeNet fp16 with fusion chosen per layer by the tactic (each pair timed at
+# each batch, confirmed on the whole plan) against --no-fuse-reduce, under step 7c's budget
+# (the chosen run at most 20 s, the other 10 s).
+for mode in chosen off; do
+  flag=""
+  limit=20
+  [[ $mode == off ]] && { flag=--no-fuse-reduce; limit=10; }
+  say "fused pairs in GoogLeNet: incept bench --precision fp16 --batch 1,64,256 ($mode: $OUT/fused_network_$mode.json)"
+  capped "fused network bench ($mode)" $limit "$INCEPT" bench model_zoo/googlenet_torchvision.json \
+    --backend cuda --precision fp16 --batch 1,64,256 --warmup 3 --iterations 10 --json $flag \
+    >"$OUT/fused_network_$mode.json" 2>"$OUT/fused_network_$mode.err" ||
+    say "fused network bench ($mode) failed or was cut: $(tail -n 1 "$OUT/fused_network_$mode.err")"
+done
 
 # ---- 7d. precisions (docs/precision.md): ours per precision x batch, device to device and
 # pinned host to host; then PyTorch in the same two modes (7e) and torch.compile (7f); the

@@ -68,9 +68,15 @@ std::string Flatten(const Node&, const Views& in, const AnyTensorRef&) {
   return "";
 }
 
-std::string FusedReduceConv(const Node&, const Views&, const AnyTensorRef&) {
-  return "the fused reduce conv runs in fp32 NCHW only; fp16/bf16 plans on the cuda backend "
-         "take no reduce fusion (EngineOptions::fuse_reduce must stay off)";
+// The tensor-core kernel (cuda/launch_fused_reduce_conv_tc.h): T NHWC in and out, one T.
+std::string FusedReduceConv(const Node&, const Views& in, const AnyTensorRef& out) {
+  if (in.size() != 1) return "expects one input";
+  const AnyTensorRef& x = in[0];
+  if (out.type == ElementType::kF32 || out.layout != Layout::kNHWC || x.type != out.type ||
+      x.layout != out.layout)
+    return "the tensor-core fused reduce conv takes fp16 or bf16 NHWC in and out, got " + Name(x) +
+           " -> " + Name(out);
+  return "";
 }
 
 struct Rule {

@@ -13,8 +13,8 @@
 //   Softmax                    fp32 input and output, NCHW or H = W = 1
 //   Flatten                    input NCHW or H = W = 1 (the same element order)
 //   ChannelAffine, BatchNorm, ReLU, Dropout, Concat, ChannelSlice   any formats
-//   FusedReduceConv            never (fp32 NCHW only; the CUDA backend takes no reduce
-//                              fusion)
+//   FusedReduceConv            input and output fp16/bf16 NHWC of one type (the
+//                              tensor-core kernel; its shape limits it checks itself)
 //
 // Threads: pure functions of their arguments, callable from any thread.
 #pragma once

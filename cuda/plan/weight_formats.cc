@@ -24,6 +24,12 @@ constexpr RoleFormat kRoleFormats[] = {
     {OpKind::kConv2d, "bias", true, Layout::kNCHW},
     {OpKind::kLinear, "weight", true, Layout::kNCHW},
     {OpKind::kLinear, "bias", false, Layout::kNCHW},
+    // The tensor-core fused reduce conv packs its filters itself from fp32 (already rounded,
+    // so packing rounds nothing again) and adds fp32 biases.
+    {OpKind::kFusedReduceConv, "reduce_weight", false, Layout::kNCHW},
+    {OpKind::kFusedReduceConv, "reduce_bias", false, Layout::kNCHW},
+    {OpKind::kFusedReduceConv, "weight", false, Layout::kNCHW},
+    {OpKind::kFusedReduceConv, "bias", false, Layout::kNCHW},
 };
 
 }  // namespace

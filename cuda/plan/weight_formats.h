@@ -11,6 +11,8 @@
 //     Linear  weight  T, [F][K] as given
 //             bias    rounded once to T, stored fp32: our fp32 epilogue adds it to the
 //                     GEMM's fp32 result before the one rounding of the output
+//     FusedReduceConv  every tensor rounded once to T, stored fp32 (the tensor-core kernel
+//             packs its filters from them and adds the biases in fp32)
 //     others  fp32 as given (BatchNorm's statistics, ChannelAffine's constants)
 // Every rounding is graph/float16.h's (round to nearest even), the host oracle's.
 //

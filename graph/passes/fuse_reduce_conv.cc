@@ -23,16 +23,29 @@ bool IsSpatialConv(const Node& node) {
 
 }  // namespace
 
-int FuseReduceConv(Graph& graph) {
+std::vector<ReducePair> FindReducePairs(const Graph& graph) {
   auto consumers = graph.Consumers();
+  std::vector<ReducePair> pairs;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (!IsReduce(graph.nodes[i])) continue;
+    int c = passes::SoleConsumer(graph, consumers, static_cast<int>(i));
+    if (c >= 0 && IsSpatialConv(graph.nodes[c])) pairs.push_back({static_cast<int>(i), c});
+  }
+  return pairs;
+}
+
+int FuseReduceConv(Graph& graph) {
+  return FuseReduceConv(graph, [](const Node&, const Node&) { return true; });
+}
+
+int FuseReduceConv(Graph& graph, const ReducePairFilter& fuse) {
   std::vector<bool> remove(graph.nodes.size(), false);
   int fused = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& reduce = graph.nodes[i];
-    if (!IsReduce(reduce)) continue;
-    int c = passes::SoleConsumer(graph, consumers, static_cast<int>(i));
-    if (c < 0 || !IsSpatialConv(graph.nodes[c])) continue;
-    Node& conv = graph.nodes[c];
+  for (const ReducePair& pair : FindReducePairs(graph)) {
+    const Node& reduce = graph.nodes[pair.reduce];
+    if (!fuse(reduce, graph.nodes[pair.conv])) continue;
+    const size_t i = static_cast<size_t>(pair.reduce);
+    Node& conv = graph.nodes[pair.conv];
     FusedReduceConvAttrs a;
     a.in_channels = reduce.attr<Conv2dAttrs>().in_channels;
     a.reduce_channels = reduce.attr<Conv2dAttrs>().out_channels;

@@ -3,7 +3,9 @@
 // how many rewrites it made. Run them after InferShapes; each leaves shapes inferred.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "graph/graph.h"
 #include "graph/tensor.h"
@@ -27,6 +29,19 @@ int FuseConvRelu(Graph& graph);
 // conv with bias becomes one FusedReduceConv node (named as the KxK conv).
 int FuseReduceConv(Graph& graph);
 
+// One such pair: node indices of the 1x1 reduce and of the KxK conv that alone reads it.
+// A pair is named after its KxK conv (the name the fused node keeps).
+struct ReducePair {
+  int reduce = -1;
+  int conv = -1;
+};
+// Every fusable pair of `graph`, in node order of the reduce.
+std::vector<ReducePair> FindReducePairs(const Graph& graph);
+// As FuseReduceConv, fusing only the pairs `fuse` accepts. Fusing after ElideConcats is
+// the same as before it: the fused node keeps the KxK conv's output (and its concat slice).
+using ReducePairFilter = std::function<bool(const Node& reduce, const Node& conv)>;
+int FuseReduceConv(Graph& graph, const ReducePairFilter& fuse);
+
 // The 1x1 stride-1 unpadded ungrouped convs (no output slice, not graph outputs, not read
 // by a Concat alone: those write their concat slice in place) that read the same value
 // with the same bias use and activation become one conv "<first>+merged"
@@ -46,7 +61,7 @@ struct PassReport {
   int dead_removed = 0;
   int batchnorm_folded = 0;
   int conv_relu = 0;
-  int reduce_conv = 0;
+  int reduce_conv = 0;  // the Engine fuses per input shape instead (Plan::reduce_fusions)
   int concat_elided = 0;
   int horizontal_merged = 0;
 };

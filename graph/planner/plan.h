@@ -28,6 +28,7 @@
 
 #include "graph/element_type.h"
 #include "graph/graph.h"
+#include "graph/planner/reduce_fusion_decision.h"
 #include "graph/planner/tactic.h"
 
 namespace incept {
@@ -102,6 +103,9 @@ struct Plan {
   // Tactics (tactic.h): per node, filled by the backend (Backend::AssignTactics); empty
   // until then.
   std::vector<Tactic> tactics;
+  // Reduce fusion (reduce_fusion_decision.h): one decision per 1x1 reduce -> KxK pair of the
+  // unfused graph, made before the schedule; the plan's graph has the `fused` ones fused.
+  std::vector<ReduceFusionDecision> reduce_fusions;
 };
 
 // ---- Printing ---------------------------------------------------------------------------

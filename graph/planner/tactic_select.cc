@@ -60,13 +60,17 @@ Selection SelectTactic(const std::vector<std::string>& names, TacticTimer& timer
   double best = incumbent.median_us;
   for (int i = 1; i < n; ++i) {
     const TacticCandidate& c = result.candidates[i];
-    const double noise = std::max(incumbent.spread, c.spread) * incumbent.median_us;
-    if (c.median_us < incumbent.median_us - noise && c.median_us < best) {
+    if (BeatsIncumbent(incumbent, c) && c.median_us < best) {
       best = c.median_us;
       result.chosen = i;
     }
   }
   return result;
+}
+
+bool BeatsIncumbent(const TacticCandidate& incumbent, const TacticCandidate& challenger) {
+  const double noise = std::max(incumbent.spread, challenger.spread) * incumbent.median_us;
+  return challenger.median_us < incumbent.median_us - noise;
 }
 
 }  // namespace incept

@@ -51,6 +51,10 @@ struct Selection {
 Selection SelectTactic(const std::vector<std::string>& names, TacticTimer& timer,
                        const SelectionOptions& options = {});
 
+// The choice rule above for one challenger: its median below the incumbent's by more than
+// the larger spread times the incumbent's median.
+bool BeatsIncumbent(const TacticCandidate& incumbent, const TacticCandidate& challenger);
+
 // The median and spread of samples, as defined above.
 double Median(std::vector<double> samples);
 double Spread(std::vector<double> samples);

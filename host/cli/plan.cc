@@ -1,5 +1,6 @@
 // incept plan MODEL --batch N [--streams S] [--json] [--dot F.dot] [--svg F.svg]
-//                   [--no-optimize] [--merge-1x1] [--tactics] [--precision fp32|tf32|fp16|bf16]
+//                   [--no-optimize] [--merge-1x1] [--no-fuse-reduce] [--tactics] [--precision
+//                   fp32|tf32|fp16|bf16]
 // MODEL may be an engine file (.incept): its stored plan for the batch is shown.
 // The fusions made, the streams and their steps, and the memory plan.
 #include <cstdio>
@@ -12,12 +13,14 @@
 #include "graph/planner/plan_dot.h"
 #include "graph/planner/plan_svg.h"
 #include "graph/planner/precision_policy.h"
+#include "graph/planner/reduce_fusion.h"
 #include "graph/shape_inference.h"
 #include "host/cli/cli_app.h"
 #include "host/cli/model_loading.h"
 #include "host/cli/precision_option.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
+#include "host/engine_file/plan_json.h"
 #include "host/host_backend.h"
 #include "host/random_weights.h"
 
@@ -50,6 +53,8 @@ int RunPlan(const Args& args) {
   app.add_flag("--steps", steps, "print every stream's steps and every value's placement");
   app.add_flag("--no-optimize", no_optimize, "plan the graph as loaded");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
+  bool no_fuse_reduce = false;
+  app.add_flag("--no-fuse-reduce", no_fuse_reduce, "keep every 1x1 reduce and KxK conv apart");
   std::string precision_name = "fp32";
   AddPrecisionOption(app, precision_name);
   if (int code = Parse(app, args); code >= 0) return code;
@@ -60,7 +65,7 @@ int RunPlan(const Args& args) {
   Plan plan;
   const bool engine_file = IsEngineFilePath(model);
   if (engine_file) {
-    // The file's plan for this batch, tactics and all (its fusions are not recorded).
+    // The file's plan for this batch, tactics and reduce fusions (applied to its graph).
     EngineFileContents contents = ReadEngineFile(model);
     std::string planned;
     for (Engine::Prepared& p : contents.prepared) {
@@ -72,8 +77,9 @@ int RunPlan(const Args& args) {
       plan = std::move(p.plan);
     }
     if (graph.nodes.empty())
-      throw Error(model + ": no plan for batch " + std::to_string(batch) + " (planned: " +
-                  planned + ")");
+      throw Error(model + ": no plan for batch " + std::to_string(batch) + " (planned: " + planned +
+                  ")");
+    for (const ReduceFusionDecision& d : plan.reduce_fusions) report.reduce_conv += d.fused;
   } else {
     graph = LoadModelGraph(model);
     input = graph.nodes.at(graph.InputIndices().at(0)).shape;
@@ -81,15 +87,27 @@ int RunPlan(const Args& args) {
     InferShapes(graph, input);
     // Folding needs weights to rewrite; their values do not change the plan.
     WeightMap weights = RandomWeights(graph);
+    std::unique_ptr<Backend> host = MakeHostBackend();
+    std::vector<ReduceFusionDecision> fusions;
     if (!no_optimize) {
       OptimizeOptions passes;
       passes.merge_horizontal = merge_1x1;
+      passes.fuse_reduce = false;  // decided per plan, as the engine does
       report = OptimizeGraph(graph, weights, passes);
+      ReduceFusionRequest request;
+      request.precision = ParsePrecision(precision_name);
+      request.streams = streams;
+      request.mode = no_fuse_reduce ? ReduceFusionMode::kNever : ReduceFusionMode::kBackendChooses;
+      fusions = host->ChooseReduceFusions(graph, weights, request);
+      report.reduce_conv = ApplyReduceFusions(graph, fusions);
+      if (report.reduce_conv > 0) InferShapes(graph, input);
     } else {
       graph.aux_outputs.clear();
     }
     plan = MakePlan(graph, streams, ParsePrecision(precision_name));
-    MakeHostBackend()->AssignTactics(graph, weights, plan);  // tactics of the host backend
+    plan.reduce_fusions = std::move(fusions);
+    host->AssignTactics(graph, weights, plan);  // tactics of the host backend
+    RecordReduceFusionTactics(graph, plan);
   }
   if (!dot.empty()) WriteText(dot, PlanToDot(graph, plan));
   if (!svg.empty()) WriteText(svg, MemoryPlanToSvg(graph, plan));
@@ -160,6 +178,7 @@ int RunPlan(const Args& args) {
                                       {"candidates", candidates}};
     }
     j["tactics"] = tactics;
+    j["reduce_fusions"] = ReduceFusionsToJson(plan.reduce_fusions);
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -173,6 +192,18 @@ int RunPlan(const Args& args) {
       report.batchnorm_folded, report.conv_relu, report.reduce_conv, report.concat_elided,
       report.dead_removed);
   if (merge_1x1) std::printf("          %d groups of 1x1 convs merged\n", report.horizontal_merged);
+  if (!plan.reduce_fusions.empty()) {
+    int fused = 0;
+    for (const ReduceFusionDecision& d : plan.reduce_fusions) fused += d.fused;
+    std::printf("reduce    %d of %zu 1x1 reduce -> KxK pairs fused for this plan:\n", fused,
+                plan.reduce_fusions.size());
+    std::string lines = ReduceFusionsToString(plan);
+    for (size_t at = 0; at < lines.size();) {
+      const size_t end = lines.find('\n', at);
+      std::printf("          %s\n", lines.substr(at, end - at).c_str());
+      at = end == std::string::npos ? lines.size() : end + 1;
+    }
+  }
   std::printf("schedule  %d launches on %d streams, %d events\n", launches, plan.num_streams,
               plan.num_events);
   std::printf(

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
+#include "graph/planner/reduce_fusion.h"
 #include "graph/profile/chrome_trace.h"
 #include "graph/profile/profile_report.h"
 #include "host/cli/cli_app.h"
@@ -24,6 +25,7 @@
 #include "host/cli/precision_option.h"
 #include "host/cli/progress.h"
 #include "host/engine.h"
+#include "host/engine_file/plan_json.h"
 
 namespace incept::cli {
 namespace {
@@ -170,6 +172,7 @@ int RunProfile(const Args& args) {
               {"iterations", iterations},
               {"total_us", j["node_sum_us"]},
               {"untraced_run_us", ours.untraced_run_us}});
+    j["reduce_fusions"] = ReduceFusionsToJson(ours.prepared->plan.reduce_fusions);
     if (baseline) {
       j["baseline"] = profile::ReportToJson(base.prepared->graph, base.report);
       j["baseline"]["untraced_run_us"] = base.untraced_run_us;
@@ -190,6 +193,10 @@ int RunProfile(const Args& args) {
   std::printf("%s", profile::ReportToText(graph, ours.report, top, kernels, tactics).c_str());
   std::printf("plan time without profiling: %.3f ms (median of %d runs)\n",
               ours.untraced_run_us / 1000, iterations);
+  // Which reduce -> KxK pairs this plan fused, why, and the pair tactic's timed candidates.
+  if (!ours.prepared->plan.reduce_fusions.empty())
+    std::printf("reduce fusion (per pair: fused or not, why, timed candidates)\n%s",
+                ReduceFusionsToString(ours.prepared->plan).c_str());
   if (baseline)
     std::printf(
         "%s",

@@ -8,6 +8,7 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
+#include "graph/planner/reduce_fusion.h"
 #include "graph/shape_inference.h"
 #include "host/engine_file/plan_json.h"
 #include "host/io/file_bytes.h"
@@ -137,9 +138,15 @@ std::vector<Engine::Prepared> ReadPlans(const json& j, const Graph& graph,
       throw Error(at + ".input: more than 2^31 elements");
     Engine::Prepared p;
     p.graph = graph;
-    InferShapes(p.graph, Shape{dims[0], dims[1], dims[2], dims[3]});
+    const Shape shape{dims[0], dims[1], dims[2], dims[3]};
+    InferShapes(p.graph, shape);
     auto plan = j[i].find("plan");
     if (plan == j[i].end()) throw Error(at + ": \"plan\" missing");
+    // The file's graph is unfused: this plan's reduce fusions first, then the plan checked
+    // against the graph they give.
+    const std::vector<ReduceFusionDecision> fusions = ReduceFusionsFromJson(*plan, at);
+    if (ApplyReduceFusions(p.graph, fusions, at + ": plan.reduce_fusions") > 0)
+      InferShapes(p.graph, shape);
     p.plan = PlanFromJson(*plan, p.graph, at);
     out.push_back(std::move(p));
   }

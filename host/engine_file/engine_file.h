@@ -16,10 +16,13 @@
 //
 //   kind 1 meta     JSON: {"incept_version", "device": DeviceKey fields, "streams",
 //                   "precision": "fp32" | "tf32" | "fp16" | "bf16"}
-//   kind 2 graph    the optimised graph, incept-graph JSON (graph/json_io.h)
+//   kind 2 graph    the optimised graph, incept-graph JSON (graph/json_io.h), with its
+//                   1x1 reduce -> KxK pairs unfused
 //   kind 3 plans    JSON array: {"input": [N, C, H, W], "plan": PlanToJson (plan_json.h)},
 //                   each plan of the file's precision, each value with its element type
-//                   and layout (exactly those the precision policy gives)
+//                   and layout (exactly those the precision policy gives); each plan's
+//                   "reduce_fusions" are applied to the graph before the plan is checked
+//                   against it (a pair the graph lacks: an Error naming it)
 //   kind 4 weights  the optimised graph's weights (BatchNorm folded) in fp32 as safetensors
 //                   (host/io/safetensors.h: named tensors, shapes, raw little-endian data);
 //                   a backend rounds them once to the plan's storage type when it takes them

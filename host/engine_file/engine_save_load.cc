@@ -68,10 +68,9 @@ std::unique_ptr<Engine> EngineFromContents(EngineFileContents contents, const st
   std::vector<Shape> shapes;
   for (const Engine::Prepared& p : contents.prepared)
     shapes.push_back(p.graph.nodes[p.graph.InputIndices()[0]].shape);
-  options.backend = backend;
-  options.optimize = false;
-  auto engine =
-      std::make_unique<Engine>(std::move(contents.graph), std::move(contents.weights), options);
+  // No plans given: each shape is planned, its reduce fusions chosen, when Save asks.
+  Engine::Planned unplanned{std::move(contents.graph), std::move(contents.weights), {}};
+  auto engine = std::make_unique<Engine>(std::move(unplanned), backend, options);
   engine->Save(path, shapes);
   if (notice) *notice = path + " was stale (" + mismatch + "): rebuilt and rewritten";
   return engine;

@@ -4,8 +4,10 @@
 #include <set>
 
 #include "graph/error.h"
+#include "graph/op_registry.h"
 #include "graph/planner/memory_plan.h"
 #include "graph/planner/precision_policy.h"
+#include "graph/planner/reduce_fusion.h"
 
 namespace incept {
 namespace {
@@ -83,6 +85,30 @@ json TacticToJson(const Tactic& t) {
           {"candidates", candidates}};
 }
 
+json CandidatesToJson(const std::vector<TacticCandidate>& candidates) {
+  json out = json::array();
+  for (const TacticCandidate& c : candidates)
+    out.push_back({c.name, c.median_us, c.spread, c.samples});
+  return out;
+}
+
+std::vector<TacticCandidate> CandidatesFromJson(const Reader& r, const json& j,
+                                                const std::string& path) {
+  std::vector<TacticCandidate> out;
+  const json& candidates = r.Array(j, path);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::string at = At(path, i);
+    const json& c = r.Array(candidates[i], at, 4);
+    TacticCandidate k;
+    k.name = r.String(c[0], at + "[0]");
+    k.median_us = r.Number(c[1], at + "[1]");
+    k.spread = r.Number(c[2], at + "[2]");
+    k.samples = static_cast<int>(r.Int(c[3], at + "[3]", 0, 1 << 30));
+    out.push_back(k);
+  }
+  return out;
+}
+
 Tactic TacticFromJson(const Reader& r, const json& j, const std::string& path) {
   Tactic t;
   const std::string& kind = r.String(r.Field(j, "kind", path), path + ".kind");
@@ -96,21 +122,56 @@ Tactic TacticFromJson(const Reader& r, const json& j, const std::string& path) {
     r.Fail(path + ".math", "unknown math type \"" + math + "\"");
   t.workspace_bytes =
       r.Int(r.Field(j, "workspace_bytes", path), path + ".workspace_bytes", 0, kMaxPlanArenaBytes);
-  const json& candidates = r.Array(r.Field(j, "candidates", path), path + ".candidates");
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    const std::string at = At(path + ".candidates", i);
-    const json& c = r.Array(candidates[i], at, 4);
-    TacticCandidate k;
-    k.name = r.String(c[0], at + "[0]");
-    k.median_us = r.Number(c[1], at + "[1]");
-    k.spread = r.Number(c[2], at + "[2]");
-    k.samples = static_cast<int>(r.Int(c[3], at + "[3]", 0, 1 << 30));
-    t.candidates.push_back(k);
-  }
+  t.candidates = CandidatesFromJson(r, r.Field(j, "candidates", path), path + ".candidates");
   return t;
 }
 
 }  // namespace
+
+json ReduceFusionsToJson(const std::vector<ReduceFusionDecision>& decisions) {
+  json out = json::array();
+  for (const ReduceFusionDecision& d : decisions)
+    out.push_back({{"pair", d.pair},
+                   {"reduce", d.reduce},
+                   {"fused", d.fused},
+                   {"reason", FusionReasonName(d.reason)},
+                   {"why", d.why},
+                   {"tile_h", d.tile_h},
+                   {"cout_per_block", d.cout_per_block},
+                   {"candidates", CandidatesToJson(d.candidates)}});
+  return out;
+}
+
+std::vector<ReduceFusionDecision> ReduceFusionsFromJson(const json& plan,
+                                                        const std::string& where) {
+  const Reader r(where);
+  std::vector<ReduceFusionDecision> out;
+  if (!plan.is_object()) r.Fail("", "expected an object");
+  auto it = plan.find("reduce_fusions");
+  if (it == plan.end()) return out;  // a plan without decisions: nothing to fuse
+  const json& list = r.Array(*it, "reduce_fusions");
+  if (list.size() > 4096) r.Fail("reduce_fusions", std::to_string(list.size()) + " is absurd");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = At("reduce_fusions", i);
+    const json& j = list[i];
+    ReduceFusionDecision d;
+    d.pair = r.String(r.Field(j, "pair", path), path + ".pair");
+    d.reduce = r.String(r.Field(j, "reduce", path), path + ".reduce");
+    const json& fused = r.Field(j, "fused", path);
+    if (!fused.is_boolean()) r.Fail(path + ".fused", "expected true or false");
+    d.fused = fused.get<bool>();
+    const std::string& reason = r.String(r.Field(j, "reason", path), path + ".reason");
+    if (!FusionReasonFromName(reason, &d.reason))
+      r.Fail(path + ".reason", "unknown reason \"" + reason + "\"");
+    d.why = r.String(r.Field(j, "why", path), path + ".why");
+    d.tile_h = static_cast<int>(r.Int(r.Field(j, "tile_h", path), path + ".tile_h", 0, 64));
+    d.cout_per_block = static_cast<int>(
+        r.Int(r.Field(j, "cout_per_block", path), path + ".cout_per_block", 0, 1 << 16));
+    d.candidates = CandidatesFromJson(r, r.Field(j, "candidates", path), path + ".candidates");
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 json PlanToJson(const Plan& plan) {
   json streams = json::array();
@@ -145,7 +206,8 @@ json PlanToJson(const Plan& plan) {
           {"arena_bytes", plan.arena_bytes},
           {"lower_bound_bytes", plan.lower_bound_bytes},
           {"naive_bytes", plan.naive_bytes},
-          {"tactics", tactics}};
+          {"tactics", tactics},
+          {"reduce_fusions", ReduceFusionsToJson(plan.reduce_fusions)}};
 }
 
 Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
@@ -274,6 +336,18 @@ Plan PlanFromJson(const json& j, const Graph& graph, const std::string& where) {
                           std::to_string(tactics.size()));
   for (size_t i = 0; i < tactics.size(); ++i)
     plan.tactics.push_back(TacticFromJson(r, tactics[i], At("tactics", i)));
+  // The decisions were applied to `graph` (ApplyReduceFusions) before this: a fused pair is
+  // a FusedReduceConv node now, an unfused one still a Conv2d.
+  plan.reduce_fusions = ReduceFusionsFromJson(j, where);
+  for (size_t i = 0; i < plan.reduce_fusions.size(); ++i) {
+    const ReduceFusionDecision& d = plan.reduce_fusions[i];
+    const OpKind want = d.fused ? OpKind::kFusedReduceConv : OpKind::kConv2d;
+    bool found = false;
+    for (const Node& node : graph.nodes) found |= node.name == d.pair && node.op == want;
+    if (!found)
+      r.Fail(At("reduce_fusions", i),
+             "\"" + d.pair + "\" is not a " + OpName(want) + " node of the graph");
+  }
 
   // The arena is exactly as large as its furthest buffer (memory_plan.h): a larger one is
   // refused, so a file cannot make a backend allocate more than the plan uses.

@@ -8,13 +8,21 @@
 //    "values": [[kind, root, offset, bytes], ...], "workspaces": [[offset, bytes], ...],
 //    "arena_bytes": ..., "lower_bound_bytes": ..., "naive_bytes": ...,
 //    "tactics": [{"kind": "host", "name": "host", "algorithm": -1, "math": "default",
-//                 "workspace_bytes": 0, "candidates": [[name, median_us, spread, samples]]}]}
+//                 "workspace_bytes": 0, "candidates": [[name, median_us, spread, samples]]}],
+//    "reduce_fusions": [{"pair": KxK conv, "reduce": 1x1 conv, "fused": true,
+//                        "reason": "measured", "why": "", "tile_h": 8, "cout_per_block": 64,
+//                        "candidates": [[name, median_us, spread, samples], ...]}]}
+//
+// "reduce_fusions" (optional; absent: none) are the plan's reduce-fusion decisions
+// (graph/planner/reduce_fusion_decision.h): the graph stored beside the plans is unfused,
+// and a reader applies them (ApplyReduceFusions) before PlanFromJson validates the plan.
 //
 // Nodes are referred to by index into the graph's nodes (the graph is stored beside it).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "graph/graph.h"
 #include "graph/planner/plan.h"
@@ -22,6 +30,12 @@
 namespace incept {
 
 nlohmann::json PlanToJson(const Plan& plan);
+
+nlohmann::json ReduceFusionsToJson(const std::vector<ReduceFusionDecision>& decisions);
+// The "reduce_fusions" of plan JSON `plan` (empty if absent), each field checked; Error
+// naming `where` and the field otherwise. Whether they fit a graph: ApplyReduceFusions.
+std::vector<ReduceFusionDecision> ReduceFusionsFromJson(const nlohmann::json& plan,
+                                                        const std::string& where);
 
 // Reads a plan for `graph` (shapes inferred for the plan's input) and validates it: every
 // count and index in range (streams, events, nodes, steps), each launched node on the

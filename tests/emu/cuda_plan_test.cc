@@ -238,9 +238,10 @@ TEST(TypedViews, GoogLeNetFp16SlicesInsideTheirRoots) {
   EXPECT_TRUE(saw_3a_branch2);
 }
 
-// Every launched node of the model zoo's networks, planned at fp16 and bf16 as the CUDA
-// backend plans them (optimised, no reduce fusion), is one the typed launch table accepts;
-// with reduce fusion, the fused nodes are refused with the reason.
+// Every launched node of the model zoo's networks, planned at fp16 and bf16 (optimised, with
+// and without reduce fusion: the tensor-core kernel takes the fused nodes), is one the
+// typed launch table accepts; a fused node whose views are not T NHWC is refused with the
+// reason.
 struct ZooCase {
   const char* file;
   Shape input;
@@ -284,9 +285,20 @@ TEST(TypedSupport, TheModelZooRunsAtFp16AndBf16) {
                 0)
           << first;
     }
-  std::string first;
-  EXPECT_GT(CountProblems(kTorchvision, {1, 3, 224, 224}, Precision::kFp16, true, &first), 0);
-  EXPECT_NE(first.find("fused reduce conv runs in fp32 NCHW only"), std::string::npos) << first;
+  for (Precision p : {Precision::kFp16, Precision::kBf16}) {
+    std::string first;
+    EXPECT_EQ(CountProblems(kTorchvision, {1, 3, 224, 224}, p, true, &first), 0) << first;
+  }
+  Node fused;
+  fused.name = "fused";
+  fused.op = OpKind::kFusedReduceConv;
+  const Shape s{1, 64, 8, 8};
+  const simt::AnyTensorRef half = simt::DenseAny(nullptr, s, ElementType::kF16, Layout::kNHWC);
+  const simt::AnyTensorRef bf = simt::DenseAny(nullptr, s, ElementType::kBF16, Layout::kNHWC);
+  const simt::AnyTensorRef fp32 = simt::DenseAny(nullptr, s, ElementType::kF32, Layout::kNCHW);
+  EXPECT_EQ(TypedLaunchProblem(fused, {half}, half), "");
+  EXPECT_NE(TypedLaunchProblem(fused, {fp32}, fp32).find("fp16 or bf16 NHWC"), std::string::npos);
+  EXPECT_NE(TypedLaunchProblem(fused, {half}, bf).find("fp16 or bf16 NHWC"), std::string::npos);
 }
 
 TEST(TypedSupport, FormatMismatchesAreReasons) {

@@ -244,7 +244,12 @@ TEST(MergeHorizontal, EngineOptionMergesAndKeepsTheOutput) {
   options.merge_horizontal = true;
   Engine merged(graph, weights, options);
   EXPECT_EQ(merged.pass_report().horizontal_merged, 9);
-  EXPECT_EQ(merged.pass_report().reduce_conv, 1);
+  // Reduce fusion is per plan: the merge leaves one pair (its reduce does not read the
+  // block's input), which the host fuses.
+  EXPECT_EQ(merged.pass_report().reduce_conv, 0);
+  const Plan& merged_plan = merged.Prepare(Shape{1, 3, 224, 224}).plan;
+  ASSERT_EQ(merged_plan.reduce_fusions.size(), 1u);
+  EXPECT_TRUE(merged_plan.reduce_fusions[0].fused);
   EXPECT_EQ(Engine(graph, weights, EngineOptions{"host", true, 4}).pass_report().horizontal_merged,
             0);
   for (int64_t batch : {1, 3}) {
