@@ -13,8 +13,8 @@
 //   ReLU, Dropout, Flatten, Concat copies, ChannelSlice copies   typed strided copy
 //   Add               typed add
 //   Softmax           fp32 (the policy keeps its input and output fp32)
-//   FusedReduceConv   refused: the CUDA backend takes no reduce fusion, and the fused kernel
-//                     is fp32 NCHW only
+//   FusedReduceConv   the tensor-core fused kernel (cuda/launch_fused_reduce_conv_tc.h), T
+//                     NHWC in and out, at the launch its reduce-fusion decision recorded
 // What each op accepts (formats, padding) is cuda/plan/typed_support.h, asked first.
 // Each conv's scratch (converted input, dense output, cuDNN workspace) lies in its stream's
 // workspace (cuda/plan/conv_descriptors.h, LayoutConvScratch); the FC's fp32 GEMM result

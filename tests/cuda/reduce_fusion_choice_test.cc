@@ -1,5 +1,5 @@
 // Reduce fusion chosen per pair on the GPU (cuda/reduce_fusion_choice.cc), label gpu: skips
-// without a device, and while the CUDA backend refuses fp16 plans (CannotRun).
+// without a device, or one that cannot run fp16 (CannotRun: below compute capability 7.0).
 //   - GoogLeNet fp16 with fusion chosen per pair against the host's fp16 rounding oracle
 //   - the whole-plan confirmation never leaves a plan measurably slower than the unfused one
 //   - a warm timing cache: the same decisions, nothing timed (as fast as a plan without)
