@@ -37,11 +37,6 @@ class CudaBackend : public Backend {
   // "" when a CUDA device is usable, else "no CUDA device (cudaGetDeviceCount: <reason>)".
   // Never throws or aborts (a machine without a driver is a normal answer).
   std::string Unavailable() const override;
-  // For whole-model passes only (bench --throughput builds its contexts that way): no, our
-  // fp32 SIMT fused kernel is far slower than cuDNN's two convs on an H200
-  // (perf/results/2026-11-27-h200.md: batch 1 25.7 ms fused vs 0.61 ms unfused, 4 streams).
-  // An Engine decides per pair and plan instead (ChooseReduceFusions, below).
-  bool PrefersReduceFusion() const override { return false; }
   // Per plan (cuda/reduce_fusion_choice.cc): fp32/tf32 never fuse; fp16/bf16 fuse a pair
   // where the tensor-core kernel measured faster than cuDNN's two convs beyond the noise at
   // the plan's batch and type, confirmed on the whole plan (timing cache: a warm one times

@@ -94,10 +94,6 @@ class Backend {
   virtual std::string name() const = 0;
   // Why this backend cannot run here (e.g. "no CUDA device"), or "" if it can.
   virtual std::string Unavailable() const = 0;
-  // Whether one graph optimised for every shape should fuse each 1x1 reduce conv into its
-  // KxK conv on this backend (callers that plan without an Engine: the throughput bench, the
-  // C API's CUDA path). The Engine asks ChooseReduceFusions per plan instead.
-  virtual bool PrefersReduceFusion() const { return true; }
   // Which 1x1 reduce -> KxK conv pairs of `graph` (unfused, shapes inferred for one input
   // shape) that shape's plan fuses: one decision per pair (graph/planner/reduce_fusion.h).
   // kNever: none; kAlways: every pair the backend's fused kernel supports; kBackendChooses:

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "graph/error.h"
-#include "graph/passes/passes.h"
 #include "graph/shape_inference.h"
 #include "host/cli/model_loading.h"
 
@@ -108,7 +107,7 @@ struct DeviceBuffer {
 // The host waits on downloaded[slot] before issuing batch i (batch i-2 is complete).
 struct Pipeline {
   static constexpr int kSlots = 2;
-  std::unique_ptr<cuda::CudaContext> context;
+  std::unique_ptr<EngineContext> context;  // its executable for the batch's shape
   cuda::Stream upload, compute, download;
   PinnedBuffer input;
   std::vector<std::unique_ptr<PinnedBuffer>> output;
@@ -117,7 +116,7 @@ struct Pipeline {
   std::vector<Clock::time_point> issued;
   std::vector<bool> in_flight;
 
-  Pipeline(std::unique_ptr<cuda::CudaContext> c, size_t in_floats, size_t out_floats)
+  Pipeline(std::unique_ptr<EngineContext> c, size_t in_floats, size_t out_floats)
       : context(std::move(c)), input(in_floats), issued(kSlots), in_flight(kSlots, false) {
     for (int s = 0; s < kSlots; ++s) {
       output.push_back(std::make_unique<PinnedBuffer>(out_floats));
@@ -147,34 +146,30 @@ double UnionLength(std::vector<std::pair<double, double>> intervals) {
   return total;
 }
 
+// The engine as `incept bench` builds it (passes, per-plan reduce fusion, precision,
+// tactics), one EngineContext per pipeline: each enqueues its own executable for the
+// batch's shape on the pipeline's compute stream (EngineContext::Enqueue).
 ThroughputResult CudaThroughput(const Graph& loaded, const WeightMap& loaded_weights,
                                 const ThroughputOptions& o) {
-  // The graph as the engine optimises it for the CUDA backend.
-  auto backend = std::make_unique<cuda::CudaBackend>();
-  if (std::string why = backend->Unavailable(); !why.empty())
+  if (std::string why = cuda::CudaBackend().Unavailable(); !why.empty())
     throw Error("--throughput on cuda: " + why);
-  Graph graph = loaded;
-  WeightMap weights = loaded_weights;
-  InferShapes(graph);
-  OptimizeOptions passes;
-  passes.fuse_reduce = o.engine.fuse_reduce.value_or(backend->PrefersReduceFusion());
-  if (!o.engine.optimize)
-    passes.fold_batchnorm = passes.fuse_conv_relu = passes.fuse_reduce = passes.elide_concats =
-        false;
-  graph.aux_outputs.clear();
-  OptimizeGraph(graph, weights, passes);
-  Shape shape = graph.nodes.at(graph.InputIndices().at(0)).shape;
+  EngineOptions options = o.engine;
+  options.backend = "cuda";
+  Engine engine(loaded, loaded_weights, options);
+  Shape shape = loaded.nodes.at(loaded.InputIndices().at(0)).shape;
   shape.n = o.batch;
-  InferShapes(graph, shape);
-  Plan plan = MakePlan(graph, o.engine.streams);
-  auto device_weights = backend->Upload(weights);
+  int64_t out_elements = 0;
+  {
+    const Graph& planned = engine.Prepare(shape).graph;  // plans and chooses tactics once
+    for (const std::string& name : planned.outputs)
+      out_elements += planned.at(name).shape.elements();
+  }
+  const size_t in = static_cast<size_t>(shape.elements());
+  const size_t out = static_cast<size_t>(out_elements);
 
   std::vector<std::unique_ptr<Pipeline>> pipes;
   for (int k = 0; k < o.contexts; ++k) {
-    auto context = backend->CreateContext(graph, plan, device_weights);
-    const size_t in = static_cast<size_t>(shape.elements());
-    const size_t out = static_cast<size_t>(context->output_elements());
-    pipes.push_back(std::make_unique<Pipeline>(std::move(context), in, out));
+    pipes.push_back(std::make_unique<Pipeline>(engine.CreateContext(), in, out));
     Tensor batch = LoadInput(loaded, "", {}, o.batch);
     std::copy(batch.data.begin(), batch.data.end(), pipes.back()->input.data);
   }
@@ -195,8 +190,8 @@ ThroughputResult CudaThroughput(const Graph& loaded, const WeightMap& loaded_wei
     busy.emplace_back(a, b);
   };
   auto issue = [&](Pipeline& p, int slot) {
-    const size_t in_bytes = static_cast<size_t>(shape.elements()) * sizeof(float);
-    const size_t out_bytes = static_cast<size_t>(p.context->output_elements()) * sizeof(float);
+    const size_t in_bytes = in * sizeof(float);
+    const size_t out_bytes = out * sizeof(float);
     p.issued[slot] = Clock::now();
     CUDA_CHECK(cudaStreamWaitEvent(p.upload.get(), p.computed[slot].get(), 0));
     CUDA_CHECK(cudaMemcpyAsync(p.device_input[slot]->data, p.input.data, in_bytes,
@@ -205,7 +200,8 @@ ThroughputResult CudaThroughput(const Graph& loaded, const WeightMap& loaded_wei
     CUDA_CHECK(cudaStreamWaitEvent(p.compute.get(), p.uploaded[slot].get(), 0));
     CUDA_CHECK(cudaStreamWaitEvent(p.compute.get(), p.downloaded[slot].get(), 0));
     CUDA_CHECK(cudaEventRecord(p.compute_start[slot].get(), p.compute.get()));
-    p.context->Enqueue(p.device_input[slot]->data, p.device_output[slot]->data, p.compute.get());
+    p.context->Enqueue(shape, p.device_input[slot]->data, p.device_output[slot]->data,
+                       p.compute.get());
     CUDA_CHECK(cudaEventRecord(p.computed[slot].get(), p.compute.get()));
     CUDA_CHECK(cudaStreamWaitEvent(p.download.get(), p.computed[slot].get(), 0));
     CUDA_CHECK(cudaMemcpyAsync(p.output[slot]->data, p.device_output[slot]->data, out_bytes,

@@ -1,7 +1,8 @@
 // incept bench --throughput: sustained throughput with K contexts working at once (like
 // trtexec's --infStreams).
 //
-//   cuda  K contexts (cuda::CudaContext), each with three streams (upload, compute,
+//   cuda  K contexts of one engine (incept::EngineContext: the plan, precision, reduce
+//         fusions and tactics `incept bench` would use), each with three streams (upload, compute,
 //         download), pinned host buffers and two slots of device buffers, so that the
 //         host-to-device copy of batch i+1, the compute of batch i and the device-to-host
 //         copy of batch i-1 overlap, within a context and across contexts. GPU busy: the

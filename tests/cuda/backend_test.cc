@@ -1,9 +1,9 @@
 // The CUDA backend end to end: GoogLeNet (torchvision: BatchNorm folded, transform_input,
 // elided concats, several streams; Caffe: LRN, 5x5, softmax) on the GPU against the host
 // backend, in fp32 (relative L2 <= 1e-4), at batch 1 and 3:
-//   - through incept::Engine, with the CUDA backend's own choice of passes: no reduce
-//     fusion (CudaBackend::PrefersReduceFusion is false), so the reduce and KxK convs run
-//     as cuDNN pairs;
+//   - through incept::Engine, with the CUDA backend's own choice of passes: at fp32 no
+//     reduce fusion (CudaBackend::ChooseReduceFusions), so the reduce and KxK convs run as
+//     cuDNN pairs;
 //   - through the backend directly on a plan with every pass (cuda_test::Planned), so the
 //     fused reduce convs (our kernel) run there too, and on the unoptimised graph.
 // The availability answer and the "auto" fallback run on every machine; the rest skips
