@@ -1,5 +1,7 @@
 #include "graph/onnx/onnx_attrs.h"
 
+#include <cmath>
+
 namespace incept::onnx_import {
 namespace {
 
@@ -66,8 +68,12 @@ int64_t Attrs::RequiredInt(const std::string& name) {
   return a->i();
 }
 
+// A float attribute becomes an op attribute of our graph, which holds finite numbers only
+// (its JSON has no NaN or infinity): a non-finite value is refused by name.
 float Attrs::Float(const std::string& name, float fallback, int64_t since) {
   const onnx::AttributeProto* a = Find(name, onnx::AttributeProto::FLOAT, since);
+  if (a && !std::isfinite(a->f()))
+    ctx_.Fail("attribute \"" + name + "\" is " + std::to_string(a->f()) + ", not a finite number");
   return a ? a->f() : fallback;
 }
 
@@ -86,6 +92,9 @@ std::vector<int64_t> Attrs::Ints(const std::string& name, std::vector<int64_t> f
 std::vector<float> Attrs::Floats(const std::string& name) {
   const onnx::AttributeProto* a = Find(name, onnx::AttributeProto::FLOATS, 0);
   if (!a) return {};
+  for (float v : a->floats())
+    if (!std::isfinite(v))
+      ctx_.Fail("attribute \"" + name + "\" holds " + std::to_string(v) + ", not a finite number");
   return {a->floats().begin(), a->floats().end()};
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cmath>
 #include <fstream>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -213,6 +214,18 @@ OnnxModel Import(const onnx::ModelProto& model, const std::string& source,
     out.output_ranks.push_back(v.rank);
   }
   ctx.graph().name = g.name().empty() ? "onnx" : g.name();
+  // Constants folded into a ChannelAffine (arithmetic, transform_input) become attributes,
+  // which must be finite (the graph's JSON has no NaN or infinity): a NaN, an infinity or an
+  // overflow in the model's constants is refused naming the node.
+  for (const Node& node : ctx.graph().nodes) {
+    if (node.op != OpKind::kChannelAffine) continue;
+    const ChannelAffineAttrs& a = node.attr<ChannelAffineAttrs>();
+    for (size_t c = 0; c < a.scale.size(); ++c)
+      if (!std::isfinite(a.scale[c]) || !std::isfinite(a.shift[c]))
+        throw Error(source + ": \"" + node.name + "\": its constants give channel " +
+                    std::to_string(c) + " the scale " + std::to_string(a.scale[c]) + " and shift " +
+                    std::to_string(a.shift[c]) + " (not finite)");
+  }
   out.graph = std::move(ctx.graph());
   out.weights = std::move(ctx.weights());
   try {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "host/engine.h"
@@ -320,6 +321,42 @@ TEST(OnnxImportErrors, UnsupportedAttributeValueIsNamed) {
   auto [what, unsupported] = ImportError(b);
   EXPECT_TRUE(unsupported);
   EXPECT_NE(what.find("\"dilations\""), std::string::npos) << what;
+}
+
+// Found by fuzz_onnx: constants that fold into a non-finite channel scale or shift, or a
+// non-finite float attribute, are refused (our graph's attributes are finite numbers).
+TEST(OnnxImportErrors, NonFiniteConstantsAndAttributesAreRefused) {
+  {
+    OnnxBuilder b(14);
+    b.Input("x", {1, 3, 2, 2});
+    b.Initializer("k", {1, 3, 1, 1}, {2.0f, 0.0f, 0.5f});
+    b.Initializer("s", {}, {3.0f});
+    b.Node("Div", {"s", "k"}, {"q"});  // 3 / 0: an infinite constant
+    b.Node("Mul", {"x", "q"}, {"y"});
+    b.Output("y");
+    auto [what, unsupported] = ImportError(b);
+    EXPECT_NE(what.find("not finite"), std::string::npos) << what;
+  }
+  {
+    OnnxBuilder b(13);
+    b.Input("x", {1, 3, 2, 2});
+    b.Initializer("k", {1, 3, 1, 1}, {2.0f, std::numeric_limits<float>::quiet_NaN(), 0.5f});
+    b.Node("Mul", {"x", "k"}, {"y"});
+    b.Output("y");
+    auto [what, unsupported] = ImportError(b);
+    EXPECT_NE(what.find("scale nan"), std::string::npos) << what;
+  }
+  {
+    OnnxBuilder b(13);
+    b.Input("x", {1, 4, 4, 4});
+    b.Node("LRN", {"x"}, {"y"})
+        .Int("size", 3)
+        .Float("alpha", std::numeric_limits<float>::infinity());
+    b.Output("y");
+    auto [what, unsupported] = ImportError(b);
+    EXPECT_NE(what.find("attribute \"alpha\" is inf, not a finite number"), std::string::npos)
+        << what;
+  }
 }
 
 TEST(OnnxImportErrors, OpsetsOutsideTheRange) {
