@@ -96,7 +96,8 @@ int RunBench(const Args& args) {
                "keep the 1x1 reduce convs apart from their KxK convs");
   app.add_flag("--baseline", baseline, "also measure the unfused single-stream plan");
   app.add_flag("--json", json_out, "print JSON results");
-  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
+  app.add_option("--timing-cache", timing_cache,
+                 "reuse and extend the tactic timings in this file");
   app.add_flag("--rebuild-if-stale", rebuild_if_stale,
                "an engine file built for another device or version: rebuild and rewrite it");
   bool throughput = false;  // bench_throughput.h
@@ -118,7 +119,9 @@ int RunBench(const Args& args) {
 
   LoadedModel m = LoadModel(model, weights);
   if (m.engine_file && (baseline || no_optimize || throughput))
-    throw Error("--baseline, --no-optimize and --throughput need a model JSON or ONNX file, not an engine file");
+    throw Error(
+        "--baseline, --no-optimize and --throughput need a model JSON or ONNX file, not an engine "
+        "file");
   std::vector<std::pair<std::string, EngineOptions>> variants;
   EngineOptions ours;
   ours.backend = backend;

@@ -8,8 +8,8 @@
 
 #include "graph/error.h"
 #include "graph/json_io.h"
-#include "graph/planner/timing_cache.h"
 #include "graph/onnx/onnx_import.h"
+#include "graph/planner/timing_cache.h"
 #include "host/engine.h"
 #include "host/engine_file/engine_file.h"
 #include "host/io/image.h"
@@ -91,8 +91,7 @@ std::shared_ptr<TimingCache> OpenTimingCache(const std::string& path) {
 void SaveTimingCache(const std::string& path, const std::shared_ptr<TimingCache>& cache) {
   if (path.empty() || !cache) return;
   cache->Save(path);
-  std::fprintf(stderr, "note: timing cache %s saved (%zu entries)\n", path.c_str(),
-               cache->size());
+  std::fprintf(stderr, "note: timing cache %s saved (%zu entries)\n", path.c_str(), cache->size());
 }
 
 std::unique_ptr<Engine> MakeEngine(const LoadedModel& model, const EngineOptions& options,

@@ -14,7 +14,7 @@ class Engine;
 struct EngineFileContents;
 struct EngineOptions;
 class TimingCache;
-}
+}  // namespace incept
 
 namespace incept::cli {
 

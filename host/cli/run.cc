@@ -49,7 +49,8 @@ int RunRun(const Args& args) {
   app.add_flag("--no-optimize", no_optimize, "run the graph as loaded (no fusion passes)");
   app.add_flag("--poison", poison, "host: NaN-fill each buffer when its value dies");
   app.add_flag("--merge-1x1", merge_1x1, "merge the 1x1 convs that share an input into one");
-  app.add_option("--timing-cache", timing_cache, "reuse and extend the tactic timings in this file");
+  app.add_option("--timing-cache", timing_cache,
+                 "reuse and extend the tactic timings in this file");
   app.add_flag("--rebuild-if-stale", rebuild_if_stale,
                "an engine file built for another device or version: rebuild and rewrite it");
   std::string precision = "fp32";
