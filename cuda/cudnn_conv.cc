@@ -115,19 +115,26 @@ CudnnConv::CudnnConv(cudnnHandle_t handle, const CudnnConvConfig& config) : conf
   }
 }
 
+void DestroyConvDescriptors(cudnnTensorDescriptor_t& in, cudnnTensorDescriptor_t& out,
+                            cudnnTensorDescriptor_t& bias, cudnnFilterDescriptor_t& filter,
+                            cudnnConvolutionDescriptor_t& conv,
+                            cudnnActivationDescriptor_t& activation) noexcept {
+  if (activation) cudnnDestroyActivationDescriptor(activation);
+  if (conv) cudnnDestroyConvolutionDescriptor(conv);
+  if (filter) cudnnDestroyFilterDescriptor(filter);
+  if (bias) cudnnDestroyTensorDescriptor(bias);
+  if (out) cudnnDestroyTensorDescriptor(out);
+  if (in) cudnnDestroyTensorDescriptor(in);
+  activation = nullptr;
+  conv = nullptr;
+  filter = nullptr;
+  bias = out = in = nullptr;
+}
+
 CudnnConv::~CudnnConv() { DestroyDescriptors(); }
 
 void CudnnConv::DestroyDescriptors() noexcept {
-  if (act_desc_) cudnnDestroyActivationDescriptor(act_desc_);
-  if (conv_desc_) cudnnDestroyConvolutionDescriptor(conv_desc_);
-  if (filter_desc_) cudnnDestroyFilterDescriptor(filter_desc_);
-  if (bias_desc_) cudnnDestroyTensorDescriptor(bias_desc_);
-  if (out_desc_) cudnnDestroyTensorDescriptor(out_desc_);
-  if (in_desc_) cudnnDestroyTensorDescriptor(in_desc_);
-  act_desc_ = nullptr;
-  conv_desc_ = nullptr;
-  filter_desc_ = nullptr;
-  bias_desc_ = out_desc_ = in_desc_ = nullptr;
+  DestroyConvDescriptors(in_desc_, out_desc_, bias_desc_, filter_desc_, conv_desc_, act_desc_);
 }
 
 void CudnnConv::Forward(cudnnHandle_t handle, const float* in, const float* weight,

@@ -42,6 +42,13 @@ struct CudnnConvConfig {
   int forced_algorithm = -1;
 };
 
+// Destroys whichever of a conv's descriptors exist and sets them to null (the fp32 and the
+// fp16/bf16 conv share this). Never throws.
+void DestroyConvDescriptors(cudnnTensorDescriptor_t& in, cudnnTensorDescriptor_t& out,
+                            cudnnTensorDescriptor_t& bias, cudnnFilterDescriptor_t& filter,
+                            cudnnConvolutionDescriptor_t& conv,
+                            cudnnActivationDescriptor_t& activation) noexcept;
+
 class CudnnConv {
  public:
   // Validates the configuration against cuDNN's output size; throws incept::Error.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cuda/check.h"
+#include "cuda/cudnn_conv.h"
 #include "cuda/device_arena.h"
 #include "cuda/typed_elementwise.cuh"
 #include "graph/error.h"
@@ -203,16 +204,7 @@ cudnnStatus_t CudnnConvTyped::Configure(cudnnHandle_t handle, const simt::AnyTen
 CudnnConvTyped::~CudnnConvTyped() { DestroyDescriptors(); }
 
 void CudnnConvTyped::DestroyDescriptors() noexcept {
-  if (act_desc_) cudnnDestroyActivationDescriptor(act_desc_);
-  if (conv_desc_) cudnnDestroyConvolutionDescriptor(conv_desc_);
-  if (filter_desc_) cudnnDestroyFilterDescriptor(filter_desc_);
-  if (bias_desc_) cudnnDestroyTensorDescriptor(bias_desc_);
-  if (out_desc_) cudnnDestroyTensorDescriptor(out_desc_);
-  if (in_desc_) cudnnDestroyTensorDescriptor(in_desc_);
-  act_desc_ = nullptr;
-  conv_desc_ = nullptr;
-  filter_desc_ = nullptr;
-  bias_desc_ = out_desc_ = in_desc_ = nullptr;
+  DestroyConvDescriptors(in_desc_, out_desc_, bias_desc_, filter_desc_, conv_desc_, act_desc_);
 }
 
 size_t CudnnConvTyped::dense_output_bytes() const {

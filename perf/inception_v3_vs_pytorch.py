@@ -11,25 +11,13 @@ numbers to OUT_JSON and prints a markdown table with our fp32 rows from INCEPT_B
 (`incept bench --json`); missing torch or a failed variant is a row saying so.
 """
 import json
-import statistics
 import sys
-import time
+from torch_timing import median_ms  # perf/torch_timing.py
 
 BATCHES = (1, 64)
 SIZE = 299
 
 
-def median_ms(torch, fn, warmup=10, iterations=30):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        fn()
-        torch.cuda.synchronize()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def measure_pytorch():
@@ -45,7 +33,7 @@ def measure_pytorch():
 
     def record(variant, batch, mode, fn):
         try:
-            ms = median_ms(torch, fn)
+            ms = median_ms(torch, fn, iterations=30)
             out["results"].append(dict(variant=variant, batch=batch, mode=mode, p50_ms=ms,
                                        images_per_second=batch / ms * 1e3))
         except Exception as e:

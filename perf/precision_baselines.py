@@ -31,10 +31,10 @@ Targets (docs/design.md §14), each PASS, FAIL or "not measured" with the reason
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
+from torch_timing import median_ms  # perf/torch_timing.py
 
 GFLOP_PER_IMAGE = 3.0
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
@@ -51,17 +51,6 @@ TARGET_1_VS_TORCH = 2.0
 
 # ---- measuring (on the GPU machine) ---------------------------------------------------------
 
-def median_ms(torch, fn, warmup=10, iterations=50):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        fn()
-        torch.cuda.synchronize()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def model_and_torch():

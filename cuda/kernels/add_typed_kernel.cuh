@@ -32,22 +32,8 @@ template <Layout kLayout, typename T>
 __global__ void __launch_bounds__(kThreadsPerBlock) AddTypedKernel(AddTypedParams<T> p) {
   const int64_t index = GlobalThreadIndex();
   if (index >= static_cast<int64_t>(p.n) * p.c * p.h * p.w) return;
-  int x, y, ch, img;
-  if (kLayout == Layout::kNHWC) {
-    ch = static_cast<int>(index % p.c);
-    int64_t rest = index / p.c;
-    x = static_cast<int>(rest % p.w);
-    rest /= p.w;
-    y = static_cast<int>(rest % p.h);
-    img = static_cast<int>(rest / p.h);
-  } else {
-    x = static_cast<int>(index % p.w);
-    int64_t rest = index / p.w;
-    y = static_cast<int>(rest % p.h);
-    rest /= p.h;
-    ch = static_cast<int>(rest % p.c);
-    img = static_cast<int>(rest / p.c);
-  }
+  const ElementPosition at = PositionOf(index, kLayout == Layout::kNHWC, p.c, p.h, p.w);
+  const int x = at.x, y = at.y, ch = at.ch, img = at.img;
   // Plain loads: out may be a or b (each thread reads only the elements it writes).
   const float sum = ToFloat(p.a[ElementOffset<kLayout>(p.a_strides, p.h, p.w, img, ch, y, x)]) +
                     ToFloat(p.b[ElementOffset<kLayout>(p.b_strides, p.h, p.w, img, ch, y, x)]);

@@ -35,22 +35,8 @@ template <typename TIn, typename TOut>
 __global__ void __launch_bounds__(kThreadsPerBlock) ConvertKernel(ConvertParams<TIn, TOut> p) {
   const int64_t index = GlobalThreadIndex();
   if (index >= static_cast<int64_t>(p.n) * p.c * p.h * p.w) return;
-  int x, y, ch, img;
-  if (p.out_nhwc) {
-    ch = static_cast<int>(index % p.c);
-    int64_t rest = index / p.c;
-    x = static_cast<int>(rest % p.w);
-    rest /= p.w;
-    y = static_cast<int>(rest % p.h);
-    img = static_cast<int>(rest / p.h);
-  } else {
-    x = static_cast<int>(index % p.w);
-    int64_t rest = index / p.w;
-    y = static_cast<int>(rest % p.h);
-    rest /= p.h;
-    ch = static_cast<int>(rest % p.c);
-    img = static_cast<int>(rest / p.c);
-  }
+  const ElementPosition at = PositionOf(index, p.out_nhwc, p.c, p.h, p.w);
+  const int x = at.x, y = at.y, ch = at.ch, img = at.img;
   const int64_t from = p.in_nhwc
                            ? ElementOffset<Layout::kNHWC>(p.in_strides, p.h, p.w, img, ch, y, x)
                            : ElementOffset<Layout::kNCHW>(p.in_strides, p.h, p.w, img, ch, y, x);

@@ -107,6 +107,35 @@ __host__ __device__ __forceinline__ int64_t ElementOffset(const Strides& s, int 
   return n * s.batch + (static_cast<int64_t>(y) * w + x) * s.pixel + c;
 }
 
+// The logical position of the index-th element of an (n, c, h, w) tensor enumerated in a
+// layout's order (consecutive threads take consecutive elements):
+//   NCHW  index = ((img * c + ch) * h + y) * w + x      (x fastest)
+//   NHWC  index = ((img * h + y) * w + x) * c + ch      (channels fastest)
+struct ElementPosition {
+  int img, ch, y, x;
+};
+
+__host__ __device__ __forceinline__ ElementPosition PositionOf(int64_t index, bool nhwc, int c,
+                                                               int h, int w) {
+  ElementPosition e;
+  if (nhwc) {
+    e.ch = static_cast<int>(index % c);
+    int64_t rest = index / c;
+    e.x = static_cast<int>(rest % w);
+    rest /= w;
+    e.y = static_cast<int>(rest % h);
+    e.img = static_cast<int>(rest / h);
+  } else {
+    e.x = static_cast<int>(index % w);
+    int64_t rest = index / w;
+    e.y = static_cast<int>(rest % h);
+    rest /= h;
+    e.ch = static_cast<int>(rest % c);
+    e.img = static_cast<int>(rest / c);
+  }
+  return e;
+}
+
 }  // namespace INCEPT_SIMT_ABI
 }  // namespace simt
 }  // namespace incept

@@ -30,22 +30,8 @@ template <Layout kLayout, typename T>
 __global__ void __launch_bounds__(kThreadsPerBlock) LrnKernel(LrnParams<T> p) {
   const int64_t index = GlobalThreadIndex();
   if (index >= static_cast<int64_t>(p.n) * p.c * p.h * p.w) return;
-  int x, y, ch, img;
-  if (kLayout == Layout::kNCHW) {
-    x = static_cast<int>(index % p.w);
-    int64_t rest = index / p.w;
-    y = static_cast<int>(rest % p.h);
-    rest /= p.h;
-    ch = static_cast<int>(rest % p.c);
-    img = static_cast<int>(rest / p.c);
-  } else {
-    ch = static_cast<int>(index % p.c);
-    int64_t rest = index / p.c;
-    x = static_cast<int>(rest % p.w);
-    rest /= p.w;
-    y = static_cast<int>(rest % p.h);
-    img = static_cast<int>(rest / p.h);
-  }
+  const ElementPosition at = PositionOf(index, kLayout == Layout::kNHWC, p.c, p.h, p.w);
+  const int x = at.x, y = at.y, ch = at.ch, img = at.img;
   auto load = [&](int c) {
     return ToFloat(__ldg(p.in + ElementOffset<kLayout>(p.in_strides, p.h, p.w, img, c, y, x)));
   };

@@ -40,22 +40,8 @@ template <PoolMode kMode, Layout kLayout, typename T>
 __global__ void __launch_bounds__(kThreadsPerBlock) PoolKernel(PoolParams<T> p) {
   const int64_t index = GlobalThreadIndex();
   if (index >= static_cast<int64_t>(p.n) * p.c * p.out_h * p.out_w) return;
-  int ox, oy, ch, img;
-  if (kLayout == Layout::kNCHW) {
-    ox = static_cast<int>(index % p.out_w);
-    int64_t rest = index / p.out_w;
-    oy = static_cast<int>(rest % p.out_h);
-    rest /= p.out_h;
-    ch = static_cast<int>(rest % p.c);
-    img = static_cast<int>(rest / p.c);
-  } else {
-    ch = static_cast<int>(index % p.c);
-    int64_t rest = index / p.c;
-    ox = static_cast<int>(rest % p.out_w);
-    rest /= p.out_w;
-    oy = static_cast<int>(rest % p.out_h);
-    img = static_cast<int>(rest / p.out_h);
-  }
+  const ElementPosition at = PositionOf(index, kLayout == Layout::kNHWC, p.c, p.out_h, p.out_w);
+  const int ox = at.x, oy = at.y, ch = at.ch, img = at.img;
   auto load = [&](int y, int x) {
     return ToFloat(__ldg(p.in + ElementOffset<kLayout>(p.in_strides, p.h, p.w, img, ch, y, x)));
   };

@@ -251,8 +251,14 @@ void Context::UseEngineDevice() const {
 #endif
 }
 
+int64_t Context::OutputElements(const Shape& shape) {
+  int64_t& needed = output_elements_[std::make_tuple(shape.n, shape.c, shape.h, shape.w)];
+  if (needed == 0) needed = Elements(engine_.OutputDims(shape));  // throws for a bad shape
+  return needed;
+}
+
 void Context::Run(const float* input, const Shape& shape, float* output, size_t capacity) {
-  const int64_t needed = Elements(engine_.OutputDims(shape));
+  const int64_t needed = OutputElements(shape);
   RequireCapacity(needed, capacity);
   Tensor batch({shape.n, shape.c, shape.h, shape.w});
   std::memcpy(batch.data.data(), input, sizeof(float) * batch.data.size());
@@ -277,7 +283,7 @@ void Context::Enqueue(const float* device_input, const Shape& shape, float* devi
     throw StatusError(
         INCEPT_ERROR_UNSUPPORTED,
         "enqueue needs the cuda backend; this engine runs on \"" + engine_.backend_name() + "\"");
-  const int64_t needed = Elements(engine_.OutputDims(shape));
+  const int64_t needed = OutputElements(shape);
   RequireCapacity(needed, capacity);
   try {
     UseEngineDevice();

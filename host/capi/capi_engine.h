@@ -76,8 +76,12 @@ class Context {
 
  private:
   void UseEngineDevice() const;  // cudaSetDevice(the engine's device) on the cuda backend
+  // Floats of all outputs for an input of `shape`, inferred once per shape (a request runs
+  // no shape inference), or StatusError kShape.
+  int64_t OutputElements(const Shape& shape);
   const Engine& engine_;
   std::unique_ptr<incept::EngineContext> context_;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, int64_t> output_elements_;
 };
 
 // The input shape of `dims` (rank 4, every dimension positive), or StatusError.

@@ -109,11 +109,21 @@ static void TestVersion(void) {
         "incept_version_number() %d", incept_version_number());
 }
 
+/* Writes `text` to TMP_DIR/name and leaves its path in path[size]. */
+static void TempFile(char* path, size_t size, const char* name, const char* text) {
+  FILE* f;
+  snprintf(path, size, "%s/%s", tmp_dir, name);
+  f = fopen(path, "w");
+  CHECK(f != NULL, "write %s", path);
+  if (f == NULL) return;
+  fputs(text, f);
+  fclose(f);
+}
+
 static void TestErrors(void) {
   incept_engine_options options;
   incept_engine* engine = (incept_engine*)1;
   char path[1024];
-  FILE* f;
 
   EXPECT_STATUS(INCEPT_ERROR_INVALID_ARGUMENT, incept_engine_options_init(NULL));
   incept_engine_options_init(&options);
@@ -129,26 +139,15 @@ static void TestErrors(void) {
   EXPECT_STATUS(INCEPT_ERROR_NOT_FOUND,
                 incept_engine_create(model_path, "/nonexistent/w.safetensors", &options, &engine));
 
-  snprintf(path, sizeof path, "%s/capi_bad.json", tmp_dir);
-  f = fopen(path, "w");
-  fputs("{\"format\": \"incept-graph\", \"version\": 1, \"nodes\": [", f);
-  fclose(f);
+  TempFile(path, sizeof path, "capi_bad.json",
+           "{\"format\": \"incept-graph\", \"version\": 1, \"nodes\": [");
   EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL, incept_engine_create(path, NULL, &options, &engine));
-  snprintf(path, sizeof path, "%s/capi_bad.safetensors", tmp_dir);
-  f = fopen(path, "w");
-  fputs("not a safetensors file", f);
-  fclose(f);
+  TempFile(path, sizeof path, "capi_bad.safetensors", "not a safetensors file");
   EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL,
                 incept_engine_create(model_path, path, &options, &engine));
-  snprintf(path, sizeof path, "%s/capi_model.onnx", tmp_dir);
-  f = fopen(path, "w");
-  fputs("x", f);
-  fclose(f);
+  TempFile(path, sizeof path, "capi_model.onnx", "x");
   EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL, incept_engine_create(path, NULL, &options, &engine));
-  snprintf(path, sizeof path, "%s/capi_bad.incept", tmp_dir);
-  f = fopen(path, "w");
-  fputs("INCEPTEF but not an engine file", f);
-  fclose(f);
+  TempFile(path, sizeof path, "capi_bad.incept", "INCEPTEF but not an engine file");
   EXPECT_STATUS(INCEPT_ERROR_INVALID_MODEL, incept_engine_create(path, NULL, &options, &engine));
   EXPECT_STATUS(INCEPT_ERROR_INVALID_ARGUMENT,
                 incept_engine_create(path, model_path, &options, &engine));
