@@ -281,21 +281,23 @@ std::unique_ptr<EngineContext> Engine::CreateContext() {
 
 EngineContext::~EngineContext() = default;
 
-std::vector<Tensor> EngineContext::Run(const Tensor& input, const RunOptions& run) {
-  Engine::ShapeSlot& slot = engine_->PreparedSlot(input);
+Executable& EngineContext::ExecutableFor(Engine::ShapeSlot& slot, const Shape& shape) {
   std::unique_ptr<Executable>& executable =
-      executables_[std::make_tuple(input.dims[0], input.dims[1], input.dims[2], input.dims[3])];
+      executables_[std::make_tuple(shape.n, shape.c, shape.h, shape.w)];
   if (!executable) executable = engine_->Compile(*slot.prepared);
-  return executable->Run(input, run);
+  return *executable;
+}
+
+std::vector<Tensor> EngineContext::Run(const Tensor& input, const RunOptions& run) {
+  Engine::ShapeSlot& slot = engine_->PreparedSlot(input);  // checks the input is 4-D
+  const Shape shape{input.dims[0], input.dims[1], input.dims[2], input.dims[3]};
+  return ExecutableFor(slot, shape).Run(input, run);
 }
 
 void EngineContext::Enqueue(const Shape& shape, const float* device_input, float* device_output,
                             void* stream) {
-  Engine::ShapeSlot& slot = engine_->PreparedSlot(shape);
-  std::unique_ptr<Executable>& executable =
-      executables_[std::make_tuple(shape.n, shape.c, shape.h, shape.w)];
-  if (!executable) executable = engine_->Compile(*slot.prepared);
-  executable->EnqueueDevice(device_input, device_output, stream);
+  ExecutableFor(engine_->PreparedSlot(shape), shape)
+      .EnqueueDevice(device_input, device_output, stream);
 }
 
 }  // namespace incept

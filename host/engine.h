@@ -198,6 +198,8 @@ class EngineContext {
  private:
   friend class Engine;
   explicit EngineContext(Engine* engine) : engine_(engine) {}
+  // This context's executable for `shape` (whose slot is `slot`), compiled on first use.
+  Executable& ExecutableFor(Engine::ShapeSlot& slot, const Shape& shape);
 
   Engine* engine_;
   std::map<Engine::ShapeKey, std::unique_ptr<Executable>> executables_;
