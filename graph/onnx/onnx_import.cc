@@ -13,6 +13,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 
+#include "graph/json_io.h"
 #include "graph/onnx/onnx_ops.h"
 #include "graph/onnx/onnx_tensor.h"
 #include "graph/shape_inference.h"
@@ -231,6 +232,9 @@ OnnxModel Import(const onnx::ModelProto& model, const std::string& source,
   try {
     InferShapes(out.graph);
     CheckWeights(out.graph, out.weights);
+    // Every attribute obeys the rules a graph file's do (graph/json_io.h: finite numbers,
+    // eps > 0, ...): the graph is written and read back, so one set of rules serves both.
+    (void)GraphFromJson(GraphToJson(out.graph), "the imported graph");
   } catch (const Error& e) {
     throw Error(source + ": the imported graph is invalid: " + e.what());
   }

@@ -359,6 +359,22 @@ TEST(OnnxImportErrors, NonFiniteConstantsAndAttributesAreRefused) {
   }
 }
 
+// Found by fuzz_onnx: an attribute our graph files refuse (BatchNorm epsilon <= 0) is refused
+// at import too, by the same rules.
+TEST(OnnxImportErrors, AttributesObeyTheGraphFileRules) {
+  OnnxBuilder b(13);
+  b.Input("x", {1, 2, 2, 2});
+  b.Initializer("g", {2}, {1.0f, 1.0f});
+  b.Initializer("be", {2}, {0.0f, 0.0f});
+  b.Initializer("m", {2}, {0.0f, 0.0f});
+  b.Initializer("v", {2}, {1.0f, 1.0f});
+  b.Node("BatchNormalization", {"x", "g", "be", "m", "v"}, {"y"}).Float("epsilon", 0.0f);
+  b.Output("y");
+  auto [what, unsupported] = ImportError(b);
+  EXPECT_NE(what.find("eps"), std::string::npos) << what;
+  EXPECT_NE(what.find("the imported graph is invalid"), std::string::npos) << what;
+}
+
 TEST(OnnxImportErrors, OpsetsOutsideTheRange) {
   auto [what, unsupported] = ImportError(OneRelu(18));
   EXPECT_TRUE(unsupported);
